@@ -1,0 +1,417 @@
+//! Classifying any string as an Amazon link (or not), with its marketplace, ASIN, tag and a clean
+//! canonical URL. Classification never fails: whatever the input, it returns a [`Link`].
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+use url::{form_urlencoded, Url};
+
+use crate::clean::{is_noise, is_ref_segment};
+use crate::ids::{Asin, TrackingId};
+use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
+
+/// What kind of Amazon page a link points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Kind {
+    Product,
+    Search,
+    Browse,
+    Store,
+    List,
+    Short,
+    Other,
+    NotAmazon,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Product => "product",
+            Kind::Search => "search",
+            Kind::Browse => "browse",
+            Kind::Store => "store",
+            Kind::List => "list",
+            Kind::Short => "short",
+            Kind::Other => "other",
+            Kind::NotAmazon => "notAmazon",
+        }
+    }
+}
+
+/// Why an Amazon link is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Problem {
+    /// A product path whose ASIN is missing or not a valid ASIN.
+    InvalidAsin,
+    /// `tag=` with no value.
+    EmptyTag,
+    /// A tag with characters no tracking ID has.
+    InvalidTag,
+    /// Two different `tag` parameters: which one earns is up to Amazon.
+    ConflictingTags,
+}
+
+impl Problem {
+    /// What is wrong, for a person.
+    pub fn message(self) -> &'static str {
+        match self {
+            Problem::InvalidAsin => "the product ID (ASIN) is missing or invalid",
+            Problem::EmptyTag => "the tag parameter is empty",
+            Problem::InvalidTag => "the tag is not a valid tracking ID",
+            Problem::ConflictingTags => "the link carries two different tags",
+        }
+    }
+}
+
+/// A classified link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: Kind,
+    /// The store the link lands on; `None` for other hosts and for short links whose target
+    /// is unknown.
+    pub marketplace: Option<&'static Marketplace>,
+    pub asin: Option<Asin>,
+    /// The tracking ID as found in the link (`tag` parameter or legacy path form).
+    pub tag: Option<String>,
+    /// The `ascsubtag` sub-tracking value.
+    pub subtag: Option<String>,
+    /// The link without tracking noise, on the canonical host, over https.
+    pub clean: Option<String>,
+    pub problem: Option<Problem>,
+}
+
+impl Link {
+    const NOT_AMAZON: Link = Link {
+        kind: Kind::NotAmazon,
+        marketplace: None,
+        asin: None,
+        tag: None,
+        subtag: None,
+        clean: None,
+        problem: None,
+    };
+
+    pub fn is_amazon(&self) -> bool {
+        self.kind != Kind::NotAmazon
+    }
+}
+
+impl Serialize for Link {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Link", 9)?;
+        st.serialize_field("amazon", &self.is_amazon())?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("marketplace", &self.marketplace.map(|m| m.domain))?;
+        st.serialize_field("country", &self.marketplace.map(|m| m.country))?;
+        st.serialize_field("asin", &self.asin)?;
+        st.serialize_field("tag", &self.tag)?;
+        st.serialize_field("subtag", &self.subtag)?;
+        st.serialize_field("clean", &self.clean)?;
+        st.serialize_field("problem", &self.problem)?;
+        st.end()
+    }
+}
+
+/// Classifies strings, optionally resolving relative links against a page address.
+///
+/// ```
+/// use linkscope::{Classifier, Kind};
+/// let c = Classifier::new(None);
+/// let link = c.classify("https://www.amazon.de/Some-Title/dp/B08N5WRWNW/ref=sr_1_1?tag=me-21&qid=1");
+/// assert_eq!(link.kind, Kind::Product);
+/// assert_eq!(link.marketplace.unwrap().country, "DE");
+/// assert_eq!(link.tag.as_deref(), Some("me-21"));
+/// assert_eq!(link.clean.as_deref(), Some("https://www.amazon.de/dp/B08N5WRWNW?tag=me-21"));
+/// assert_eq!(c.classify("https://amazon.com.evil.io/dp/B08N5WRWNW").kind, Kind::NotAmazon);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Classifier {
+    base: Option<Url>,
+    base_is_amazon: bool,
+}
+
+impl Classifier {
+    /// A classifier for links found on the page at `base` (ignored when it does not parse).
+    pub fn new(base: Option<&str>) -> Classifier {
+        let base = base.and_then(|b| Url::parse(b).ok());
+        let base_is_amazon = base
+            .as_ref()
+            .and_then(|b| b.host_str())
+            .is_some_and(|h| match_host(h).is_some());
+        Classifier {
+            base,
+            base_is_amazon,
+        }
+    }
+
+    /// Classifies one string. Never panics; anything that is not an Amazon link is
+    /// [`Kind::NotAmazon`].
+    pub fn classify(&self, input: &str) -> Link {
+        if !self.base_is_amazon && !may_be_amazon(input) {
+            return Link::NOT_AMAZON;
+        }
+        let parsed = match &self.base {
+            Some(base) => Url::options().base_url(Some(base)).parse(input),
+            None => Url::parse(input),
+        };
+        match parsed {
+            Ok(url) => classify_url(&url),
+            Err(_) => Link::NOT_AMAZON,
+        }
+    }
+}
+
+/// Classifies one string with no base page: `Classifier::new(None).classify(input)`.
+pub fn classify(input: &str) -> Link {
+    Classifier::default().classify(input)
+}
+
+/// A cheap, conservative test: `false` only when `input` cannot be an absolute Amazon link.
+/// Every Amazon host contains `amazon`, `amzn` or `a.co`; inputs with bytes the URL parser
+/// rewrites (percent escapes, tabs and newlines, backslashes, non-ASCII) go to the parser.
+fn may_be_amazon(input: &str) -> bool {
+    let b = input.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'%' | b'\\' | b'\t' | b'\n' | b'\r' | 0x80..=0xff => return true,
+            b'a' | b'A' => {
+                let rest = &b[i + 1..];
+                let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+                if starts(b"mazon") || starts(b"mzn") || starts(b".co") {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+fn classify_url(url: &Url) -> Link {
+    if !matches!(url.scheme(), "http" | "https") || url.port().is_some() {
+        return Link::NOT_AMAZON;
+    }
+    let Some(host) = url.host_str() else {
+        return Link::NOT_AMAZON;
+    };
+    match match_host(host) {
+        Some(HostMatch::Store(m)) => classify_store(url, m),
+        Some(HostMatch::Short(s)) => classify_short(url, s),
+        None => Link::NOT_AMAZON,
+    }
+}
+
+/// The affiliate parameters of a query, and what is wrong with them.
+struct Params {
+    tag: Option<String>,
+    subtag: Option<String>,
+    problem: Option<Problem>,
+}
+
+fn affiliate_params(url: &Url) -> Params {
+    let mut p = Params {
+        tag: None,
+        subtag: None,
+        problem: None,
+    };
+    for (name, value) in url.query_pairs() {
+        match &*name {
+            "tag" => match &p.tag {
+                None => p.tag = Some(value.into_owned()),
+                Some(first) if *first != value => p.problem = Some(Problem::ConflictingTags),
+                Some(_) => {}
+            },
+            "ascsubtag" if p.subtag.is_none() => p.subtag = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    if p.problem.is_none() {
+        p.problem = tag_problem(p.tag.as_deref());
+    }
+    p
+}
+
+fn tag_problem(tag: Option<&str>) -> Option<Problem> {
+    match tag {
+        Some("") => Some(Problem::EmptyTag),
+        Some(t) if TrackingId::parse(t).is_err() => Some(Problem::InvalidTag),
+        _ => None,
+    }
+}
+
+fn classify_short(url: &Url, short: &'static ShortHost) -> Link {
+    let params = affiliate_params(url);
+    let marketplace = short.marketplace.and_then(Marketplace::by_domain);
+    // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
+    let asin = marketplace.and_then(|_| {
+        url.path_segments()
+            .and_then(|mut s| s.next())
+            .and_then(Asin::parse)
+    });
+    let mut clean = format!("https://{}{}", short.host, url.path());
+    push_kept_query(&mut clean, url);
+    Link {
+        kind: Kind::Short,
+        marketplace,
+        asin,
+        tag: params.tag,
+        subtag: params.subtag,
+        clean: Some(clean),
+        problem: params.problem,
+    }
+}
+
+fn classify_store(url: &Url, m: &'static Marketplace) -> Link {
+    let mut segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    if let Some(r) = segments.iter().position(|s| is_ref_segment(s)) {
+        segments.truncate(r);
+    }
+    let mut params = affiliate_params(url);
+    if let Some(found) = find_product(&segments) {
+        if params.tag.is_none() {
+            params.tag = found.path_tag.map(str::to_owned);
+        }
+        let asin = found.asin;
+        let problem = params.problem.or(asin.is_none().then_some(Problem::InvalidAsin));
+        let clean = asin.map(|asin| product_url(m, asin, url, params.tag.as_deref(), problem));
+        return Link {
+            kind: Kind::Product,
+            marketplace: Some(m),
+            asin,
+            tag: params.tag,
+            subtag: params.subtag,
+            clean,
+            problem,
+        };
+    }
+    let mut clean = m.origin();
+    for s in &segments {
+        clean.push('/');
+        clean.push_str(s);
+    }
+    if segments.is_empty() {
+        clean.push('/');
+    }
+    push_kept_query(&mut clean, url);
+    Link {
+        kind: page_kind(&segments),
+        marketplace: Some(m),
+        asin: None,
+        tag: params.tag,
+        subtag: params.subtag,
+        clean: Some(clean),
+        problem: params.problem,
+    }
+}
+
+/// The canonical product link: `/dp/ASIN` with only the parameters that matter.
+fn product_url(
+    m: &Marketplace,
+    asin: Asin,
+    url: &Url,
+    tag: Option<&str>,
+    problem: Option<Problem>,
+) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    if let (Some(tag), None) = (tag, problem) {
+        q.append_pair("tag", tag);
+    }
+    for (name, value) in url.query_pairs() {
+        if matches!(&*name, "ascsubtag" | "th" | "psc") {
+            q.append_pair(&name, &value);
+        }
+    }
+    let q = q.finish();
+    let mut out = format!("{}/dp/{asin}", m.origin());
+    if !q.is_empty() {
+        out.push('?');
+        out.push_str(&q);
+    }
+    out
+}
+
+/// Appends the query of `url` without its noise parameters.
+fn push_kept_query(out: &mut String, url: &Url) {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (name, value) in url.query_pairs() {
+        if !is_noise(&name) {
+            q.append_pair(&name, &value);
+            any = true;
+        }
+    }
+    if any {
+        out.push('?');
+        out.push_str(&q.finish());
+    }
+}
+
+struct ProductPath<'a> {
+    asin: Option<Asin>,
+    path_tag: Option<&'a str>,
+}
+
+/// Finds a product in path segments: `dp/ASIN`, `gp/product/ASIN`, `gp/product/glance/ASIN`,
+/// `gp/aw/d/ASIN`, `gp/offer-listing/ASIN`, `product-reviews/ASIN`,
+/// `exec/obidos/ASIN/ASIN[/tag]`, `exec/obidos/tg/detail/-/ASIN`, `o/ASIN/ASIN[/tag]`, after an
+/// optional slug title and language prefix (`/-/en/`).
+fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
+    let segs = match segments {
+        ["-", _lang, rest @ ..] => rest,
+        _ => segments,
+    };
+    let at = |i: usize| segs.get(i).copied().unwrap_or("");
+    let is = |i: usize, word: &str| at(i).eq_ignore_ascii_case(word);
+    // The product marker may follow one slug segment (`/Some-Title/dp/ASIN`).
+    for start in 0..segs.len().min(2) {
+        let i = start;
+        let (asin_at, tag_at) = if is(i, "dp") || is(i, "product-reviews") {
+            (i + 1, None)
+        } else if is(i, "gp") && is(i + 1, "product") && is(i + 2, "glance") {
+            (i + 3, None)
+        } else if is(i, "gp") && (is(i + 1, "product") || is(i + 1, "offer-listing")) {
+            (i + 2, None)
+        } else if is(i, "gp") && is(i + 1, "aw") && is(i + 2, "d") {
+            (i + 3, None)
+        } else if is(i, "exec") && is(i + 1, "obidos") && is(i + 2, "asin") {
+            (i + 3, Some(i + 4))
+        } else if is(i, "exec") && is(i + 1, "obidos") && is(i + 2, "tg") && is(i + 3, "detail") {
+            (i + 5, None)
+        } else if is(i, "o") && is(i + 1, "asin") {
+            (i + 2, Some(i + 3))
+        } else {
+            continue;
+        };
+        let path_tag = tag_at
+            .map(at)
+            .filter(|t| !t.contains('=') && TrackingId::parse(t).is_ok());
+        return Some(ProductPath {
+            asin: Asin::parse(at(asin_at)),
+            path_tag,
+        });
+    }
+    None
+}
+
+/// The kind of a store page that is not a product page, from its first path segments.
+fn page_kind(segs: &[&str]) -> Kind {
+    let seg = |i: usize| segs.get(i).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+    let (a, b, c) = (seg(0), seg(1), seg(2));
+    match [a.as_str(), b.as_str(), c.as_str()] {
+        ["s", ..] | ["gp", "search", _] | ["exec", "obidos", "search-handle-url"] => Kind::Search,
+        ["b", ..]
+        | ["gp", "browse.html" | "bestsellers" | "new-releases" | "movers-and-shakers", _]
+        | ["zgbs", ..]
+        | [_, "zgbs", _] => Kind::Browse,
+        ["stores" | "shop" | "e", ..] | [_, "e", _] => Kind::Store,
+        ["hz", "wishlist", _]
+        | ["gp", "registry", _]
+        | ["gp", "aw", "ls"]
+        | ["registry" | "wishlist" | "baby-reg" | "wedding", ..] => Kind::List,
+        _ => Kind::Other,
+    }
+}

@@ -1,0 +1,224 @@
+//! The marketplace table: every Amazon store with an Associates program, and the short-link hosts.
+//!
+//! This is the one place where marketplaces are described; the extension asks the core for it.
+//!
+//! Sources: the Product Advertising API locale reference (domains, marketplaces), Amazon's OneLink
+//! resource page (which programs a US store ID can link), Associates help pages and public configs
+//! (tag suffixes: published tables disagree, so a suffix is only a hint for a warning). Ireland
+//! (amazon.ie) opened in 2025. Rows are sorted by domain; `tests/table.rs` guards that.
+
+use serde::Serialize;
+
+/// Where a marketplace belongs in Amazon's unified seller account regions (used for display).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Region {
+    NorthAmerica,
+    Europe,
+    MiddleEast,
+    FarEast,
+    India,
+}
+
+/// One Amazon store with an Associates program.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Marketplace {
+    /// Canonical domain without `www.`, e.g. `amazon.co.uk`.
+    pub domain: &'static str,
+    /// Other registrable domains that serve the same store, e.g. `amazon.jp`.
+    pub alt_domains: &'static [&'static str],
+    /// ISO 3166-1 alpha-2 code (`GB` for the United Kingdom).
+    pub country: &'static str,
+    /// Display name of the country.
+    pub name: &'static str,
+    /// ISO 4217 currency code.
+    pub currency: &'static str,
+    pub region: Region,
+    /// The usual tracking ID suffix (`-20`, `-21`, `-22`), when one is known. A hint, never a rule.
+    pub tag_suffix: Option<&'static str>,
+    /// Whether a US store ID can earn here through OneLink.
+    pub onelink_from_us: bool,
+}
+
+/// A host that serves shortened links.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShortHost {
+    pub host: &'static str,
+    /// The marketplace the link lands on when the host fixes it (`amzn.com` is amazon.com only).
+    pub marketplace: Option<&'static str>,
+}
+
+macro_rules! row {
+    ($domain:literal, [$($alt:literal),*], $country:literal, $name:literal, $currency:literal,
+     $region:ident, $suffix:expr, $onelink:literal) => {
+        Marketplace {
+            domain: $domain,
+            alt_domains: &[$($alt),*],
+            country: $country,
+            name: $name,
+            currency: $currency,
+            region: Region::$region,
+            tag_suffix: $suffix,
+            onelink_from_us: $onelink,
+        }
+    };
+}
+
+/// Every marketplace, sorted by domain.
+#[rustfmt::skip]
+pub static MARKETPLACES: &[Marketplace] = &[
+    row!("amazon.ae",     [],            "AE", "United Arab Emirates", "AED", MiddleEast,   None,        false),
+    row!("amazon.ca",     [],            "CA", "Canada",               "CAD", NorthAmerica, Some("-20"), true),
+    row!("amazon.co.jp",  ["amazon.jp"], "JP", "Japan",                "JPY", FarEast,      Some("-22"), true),
+    row!("amazon.co.uk",  [],            "GB", "United Kingdom",       "GBP", Europe,       Some("-21"), true),
+    row!("amazon.com",    [],            "US", "United States",        "USD", NorthAmerica, Some("-20"), false),
+    row!("amazon.com.au", [],            "AU", "Australia",            "AUD", FarEast,      Some("-22"), true),
+    row!("amazon.com.be", [],            "BE", "Belgium",              "EUR", Europe,       None,        false),
+    row!("amazon.com.br", [],            "BR", "Brazil",               "BRL", NorthAmerica, None,        false),
+    row!("amazon.com.mx", [],            "MX", "Mexico",               "MXN", NorthAmerica, Some("-20"), false),
+    row!("amazon.com.tr", [],            "TR", "Turkey",               "TRY", Europe,       None,        false),
+    row!("amazon.de",     [],            "DE", "Germany",              "EUR", Europe,       Some("-21"), true),
+    row!("amazon.eg",     [],            "EG", "Egypt",                "EGP", MiddleEast,   None,        false),
+    row!("amazon.es",     [],            "ES", "Spain",                "EUR", Europe,       Some("-21"), true),
+    row!("amazon.fr",     [],            "FR", "France",               "EUR", Europe,       Some("-21"), true),
+    row!("amazon.ie",     [],            "IE", "Ireland",              "EUR", Europe,       None,        false),
+    row!("amazon.in",     [],            "IN", "India",                "INR", India,        Some("-21"), false),
+    row!("amazon.it",     [],            "IT", "Italy",                "EUR", Europe,       Some("-21"), true),
+    row!("amazon.nl",     [],            "NL", "Netherlands",          "EUR", Europe,       Some("-21"), true),
+    row!("amazon.pl",     [],            "PL", "Poland",               "PLN", Europe,       Some("-21"), true),
+    row!("amazon.sa",     [],            "SA", "Saudi Arabia",         "SAR", MiddleEast,   None,        false),
+    row!("amazon.se",     [],            "SE", "Sweden",               "SEK", Europe,       Some("-21"), true),
+    row!("amazon.sg",     [],            "SG", "Singapore",            "SGD", FarEast,      Some("-22"), true),
+];
+
+/// Hosts of Amazon's link shorteners, sorted.
+pub static SHORT_HOSTS: &[ShortHost] = &[
+    ShortHost { host: "a.co", marketplace: None },
+    ShortHost { host: "amzn.asia", marketplace: None },
+    ShortHost { host: "amzn.com", marketplace: Some("amazon.com") },
+    ShortHost { host: "amzn.eu", marketplace: None },
+    ShortHost { host: "amzn.to", marketplace: None },
+];
+
+// Rows are unique by domain (and host), so that is their identity.
+impl PartialEq for Marketplace {
+    fn eq(&self, other: &Self) -> bool {
+        self.domain == other.domain
+    }
+}
+impl Eq for Marketplace {}
+
+impl PartialEq for ShortHost {
+    fn eq(&self, other: &Self) -> bool {
+        self.host == other.host
+    }
+}
+impl Eq for ShortHost {}
+
+/// Subdomains under which a marketplace domain serves its store.
+const STORE_SUBDOMAINS: &[&str] = &["", "www.", "smile.", "m."];
+
+/// What an exact host (already lower-case, as the `url` crate gives it) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostMatch {
+    Store(&'static Marketplace),
+    Short(&'static ShortHost),
+}
+
+impl Marketplace {
+    /// The marketplace whose canonical domain is `domain`.
+    pub fn by_domain(domain: &str) -> Option<&'static Marketplace> {
+        MARKETPLACES
+            .binary_search_by(|m| m.domain.cmp(domain))
+            .ok()
+            .map(|i| &MARKETPLACES[i])
+    }
+
+    /// A marketplace named the way a person might name it: `amazon.de`, `www.amazon.de`, `DE`,
+    /// `UK` (an alias of `GB`), or an alternate domain such as `amazon.jp`. Case-insensitive.
+    pub fn lookup(name: &str) -> Option<&'static Marketplace> {
+        let name = name.trim().to_ascii_lowercase();
+        let name = name.strip_prefix("www.").unwrap_or(&name);
+        if name == "uk" {
+            return Marketplace::by_domain("amazon.co.uk");
+        }
+        MARKETPLACES.iter().find(|m| {
+            m.domain == name
+                || m.alt_domains.contains(&name)
+                || m.country.eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// The index of this marketplace in [`MARKETPLACES`].
+    pub fn index(&'static self) -> usize {
+        MARKETPLACES
+            .binary_search_by(|m| m.domain.cmp(self.domain))
+            .expect("marketplaces come from the table")
+    }
+
+    /// The store's address for `path`, e.g. `https://www.amazon.de/dp/B08N5WRWNW`.
+    pub fn origin(&self) -> String {
+        format!("https://www.{}", self.domain)
+    }
+
+    /// How the marketplace is named in link text: `Amazon.de`, `Amazon.co.uk`.
+    pub fn label(&self) -> String {
+        format!("A{}", &self.domain[1..])
+    }
+}
+
+/// Matches a host exactly against the table. `amazon.com.evil.io`, `myamazon.com` and
+/// `amazon.com.` lookalikes other than a single trailing root dot do not match.
+pub fn match_host(host: &str) -> Option<HostMatch> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if let Some(short) = SHORT_HOSTS.iter().find(|s| s.host == host) {
+        return Some(HostMatch::Short(short));
+    }
+    for sub in STORE_SUBDOMAINS {
+        let Some(domain) = host.strip_prefix(sub) else {
+            continue;
+        };
+        if let Some(m) = Marketplace::by_domain(domain) {
+            return Some(HostMatch::Store(m));
+        }
+        if let Some(m) = MARKETPLACES.iter().find(|m| m.alt_domains.contains(&domain)) {
+            return Some(HostMatch::Store(m));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_match_exactly() {
+        let store = |h| match match_host(h) {
+            Some(HostMatch::Store(m)) => Some(m.domain),
+            _ => None,
+        };
+        assert_eq!(store("www.amazon.co.uk"), Some("amazon.co.uk"));
+        assert_eq!(store("smile.amazon.com"), Some("amazon.com"));
+        assert_eq!(store("amazon.jp"), Some("amazon.co.jp"));
+        assert_eq!(store("amazon.com."), Some("amazon.com"));
+        assert_eq!(store("amazon.com.evil.io"), None);
+        assert_eq!(store("myamazon.com"), None);
+        assert_eq!(store("evil.www.amazon.com"), None);
+        assert_eq!(store("aws.amazon.com"), None);
+        assert!(matches!(match_host("amzn.to"), Some(HostMatch::Short(_))));
+        assert!(match_host("www.amzn.to").is_none());
+    }
+
+    #[test]
+    fn lookup_accepts_common_names() {
+        for name in ["amazon.co.uk", "www.amazon.co.uk", "GB", "uk", "Amazon.CO.UK"] {
+            assert_eq!(Marketplace::lookup(name).map(|m| m.domain), Some("amazon.co.uk"));
+        }
+        assert_eq!(Marketplace::lookup("amazon.jp").map(|m| m.domain), Some("amazon.co.jp"));
+        assert!(Marketplace::lookup("amazon.zz").is_none());
+        assert_eq!(Marketplace::by_domain("amazon.sg").unwrap().label(), "Amazon.sg");
+    }
+}

@@ -1,0 +1,422 @@
+//! The user's profile: home store, tracking IDs, OneLink marketplaces and link preferences.
+//! Its JSON form is the extension's settings export and the CLI's `--profile` file.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::ids::TrackingId;
+use crate::marketplace::{Marketplace, MARKETPLACES};
+
+/// The profile format version this build reads and writes.
+pub const PROFILE_VERSION: u64 = 1;
+
+/// Which marketplace a copied link is for when the user does not pick one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CopyTarget {
+    /// The marketplace of the link being copied.
+    #[default]
+    Link,
+    /// The home marketplace.
+    Home,
+}
+
+/// How generated links are built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preferences {
+    /// Keep the `th` and `psc` variant parameters.
+    pub keep_variant: bool,
+    /// Keep the `ascsubtag` sub-tracking parameter.
+    pub keep_subtag: bool,
+    pub copy_target: CopyTarget,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            keep_variant: true,
+            keep_subtag: true,
+            copy_target: CopyTarget::Link,
+        }
+    }
+}
+
+/// A validated profile.
+///
+/// ```
+/// use linkscope::Profile;
+/// let p = Profile::from_json(r#"{"version":1,"home":"amazon.com",
+///     "trackingIds":{"amazon.com":"abc-20","amazon.de":"abc0b-21"},
+///     "oneLink":["amazon.co.uk","amazon.de"]}"#).unwrap();
+/// assert_eq!(p.home.domain, "amazon.com");
+/// assert!(Profile::from_json(r#"{"version":1}"#).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub home: &'static Marketplace,
+    /// One slot per row of [`MARKETPLACES`].
+    tracking_ids: Vec<Option<TrackingId>>,
+    /// In table order, never the home marketplace.
+    pub one_link: Vec<&'static Marketplace>,
+    pub preferences: Preferences,
+}
+
+/// One thing wrong with a profile, tied to the field it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Where: `home`, `trackingIds.amazon.de`, `oneLink[2]`, ...
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Everything wrong with a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ProfileErrors(pub Vec<FieldError>);
+
+impl fmt::Display for ProfileErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid profile:")?;
+        for e in &self.0 {
+            write!(f, "\n  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ProfileErrors {}
+
+struct Errors(Vec<FieldError>);
+
+impl Errors {
+    fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn unknown_marketplace(name: &str) -> String {
+    format!("unknown marketplace \"{name}\" (use a domain such as amazon.de)")
+}
+
+impl Profile {
+    /// An empty profile for `home`: no tracking IDs, no OneLink, default preferences.
+    pub fn new(home: &'static Marketplace) -> Profile {
+        Profile {
+            home,
+            tracking_ids: vec![None; MARKETPLACES.len()],
+            one_link: Vec::new(),
+            preferences: Preferences::default(),
+        }
+    }
+
+    /// Parses and validates the JSON form, listing every problem found.
+    pub fn from_json(text: &str) -> Result<Profile, ProfileErrors> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => Profile::from_value(&v),
+            Err(e) => Err(ProfileErrors(vec![FieldError {
+                field: "(file)".into(),
+                message: format!("not valid JSON: {e}"),
+            }])),
+        }
+    }
+
+    /// Validates an already-parsed JSON value.
+    pub fn from_value(v: &Value) -> Result<Profile, ProfileErrors> {
+        let mut errors = Errors(Vec::new());
+        let Some(obj) = v.as_object() else {
+            errors.add("(profile)", format!("expected an object, found {}", type_name(v)));
+            return Err(ProfileErrors(errors.0));
+        };
+        for key in obj.keys() {
+            if !matches!(
+                key.as_str(),
+                "version" | "home" | "trackingIds" | "oneLink" | "preferences"
+            ) {
+                errors.add(key.clone(), "unknown field");
+            }
+        }
+        match obj.get("version") {
+            None => errors.add("version", "missing (this build reads version 1)"),
+            Some(Value::Number(n)) if n.as_u64() == Some(PROFILE_VERSION) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > PROFILE_VERSION) => errors
+                .add(
+                    "version",
+                    format!("version {n} comes from a newer Linkscope; this one reads version 1"),
+                ),
+            Some(other) => errors.add("version", format!("expected 1, found {other}")),
+        }
+        let home = match obj.get("home") {
+            None => {
+                errors.add("home", "missing: name your home marketplace, e.g. amazon.com");
+                None
+            }
+            Some(Value::String(s)) => {
+                let m = Marketplace::lookup(s);
+                if m.is_none() {
+                    errors.add("home", unknown_marketplace(s));
+                }
+                m
+            }
+            Some(other) => {
+                errors.add("home", format!("expected text, found {}", type_name(other)));
+                None
+            }
+        };
+        let mut profile = Profile::new(home.unwrap_or(&MARKETPLACES[0]));
+        profile.read_tracking_ids(obj.get("trackingIds"), &mut errors);
+        profile.read_one_link(obj.get("oneLink"), home, &mut errors);
+        profile.read_preferences(obj.get("preferences"), &mut errors);
+        if errors.0.is_empty() {
+            Ok(profile)
+        } else {
+            Err(ProfileErrors(errors.0))
+        }
+    }
+
+    fn read_tracking_ids(&mut self, v: Option<&Value>, errors: &mut Errors) {
+        let Some(v) = v else { return };
+        let Some(map) = v.as_object() else {
+            errors.add("trackingIds", format!("expected an object, found {}", type_name(v)));
+            return;
+        };
+        for (key, value) in map {
+            let field = format!("trackingIds.{key}");
+            let Some(m) = Marketplace::lookup(key) else {
+                errors.add(field, unknown_marketplace(key));
+                continue;
+            };
+            let Some(text) = value.as_str() else {
+                errors.add(field, format!("expected text, found {}", type_name(value)));
+                continue;
+            };
+            match TrackingId::parse(text.trim()) {
+                Err(message) => errors.add(field, message),
+                Ok(_) if self.tracking_ids[m.index()].is_some() => {
+                    errors.add(field, format!("{} is listed twice", m.domain));
+                }
+                Ok(id) => self.tracking_ids[m.index()] = Some(id),
+            }
+        }
+    }
+
+    fn read_one_link(
+        &mut self,
+        v: Option<&Value>,
+        home: Option<&'static Marketplace>,
+        errors: &mut Errors,
+    ) {
+        let Some(v) = v else { return };
+        let Some(list) = v.as_array() else {
+            errors.add("oneLink", format!("expected a list, found {}", type_name(v)));
+            return;
+        };
+        for (i, item) in list.iter().enumerate() {
+            let field = format!("oneLink[{i}]");
+            let Some(name) = item.as_str() else {
+                errors.add(field, format!("expected text, found {}", type_name(item)));
+                continue;
+            };
+            let Some(m) = Marketplace::lookup(name) else {
+                errors.add(field, unknown_marketplace(name));
+                continue;
+            };
+            match home {
+                Some(h) if h == m => {
+                    errors.add(field, format!("{} is the home marketplace", m.domain));
+                }
+                Some(h) if h.domain == "amazon.com" && !m.onelink_from_us => errors.add(
+                    field,
+                    format!("OneLink does not link amazon.com to {}", m.domain),
+                ),
+                _ => {
+                    if !self.one_link.contains(&m) {
+                        self.one_link.push(m);
+                    }
+                }
+            }
+        }
+        self.one_link.sort_by_key(|m| m.domain);
+    }
+
+    fn read_preferences(&mut self, v: Option<&Value>, errors: &mut Errors) {
+        let Some(v) = v else { return };
+        let Some(map) = v.as_object() else {
+            errors.add("preferences", format!("expected an object, found {}", type_name(v)));
+            return;
+        };
+        for (key, value) in map {
+            let field = format!("preferences.{key}");
+            match (key.as_str(), value) {
+                ("keepVariant", Value::Bool(b)) => self.preferences.keep_variant = *b,
+                ("keepSubtag", Value::Bool(b)) => self.preferences.keep_subtag = *b,
+                ("keepVariant" | "keepSubtag", other) => {
+                    errors.add(field, format!("expected true or false, found {}", type_name(other)))
+                }
+                ("copyTarget", Value::String(s)) if s == "link" => {
+                    self.preferences.copy_target = CopyTarget::Link
+                }
+                ("copyTarget", Value::String(s)) if s == "home" => {
+                    self.preferences.copy_target = CopyTarget::Home
+                }
+                ("copyTarget", _) => errors.add(field, "expected \"link\" or \"home\""),
+                _ => errors.add(field, "unknown field"),
+            }
+        }
+    }
+
+    /// The user's tracking ID for `m`, if any.
+    pub fn tracking_id(&self, m: &'static Marketplace) -> Option<&TrackingId> {
+        self.tracking_ids[m.index()].as_ref()
+    }
+
+    /// Sets or clears the tracking ID for `m`.
+    pub fn set_tracking_id(&mut self, m: &'static Marketplace, id: Option<TrackingId>) {
+        self.tracking_ids[m.index()] = id;
+    }
+
+    /// Every (marketplace, tracking ID) pair, in table order.
+    pub fn tracking_ids(&self) -> impl Iterator<Item = (&'static Marketplace, &TrackingId)> {
+        MARKETPLACES
+            .iter()
+            .zip(&self.tracking_ids)
+            .filter_map(|(m, id)| id.as_ref().map(|id| (m, id)))
+    }
+
+    /// Things worth a second look that are not errors: suffixes that do not fit, OneLink
+    /// without a home tracking ID.
+    pub fn warnings(&self) -> Vec<FieldError> {
+        let mut out: Vec<FieldError> = self
+            .tracking_ids()
+            .filter_map(|(m, id)| {
+                id.suffix_warning(m).map(|message| FieldError {
+                    field: format!("trackingIds.{}", m.domain),
+                    message,
+                })
+            })
+            .collect();
+        if !self.one_link.is_empty() && self.tracking_id(self.home).is_none() {
+            out.push(FieldError {
+                field: "oneLink".into(),
+                message: format!(
+                    "OneLink earns through the home store: add a tracking ID for {}",
+                    self.home.domain
+                ),
+            });
+        }
+        out
+    }
+
+    /// The JSON form, with canonical domains in table order.
+    pub fn to_value(&self) -> Value {
+        let ids: Map<String, Value> = self
+            .tracking_ids()
+            .map(|(m, id)| (m.domain.to_owned(), Value::from(id.as_str())))
+            .collect();
+        json!({
+            "version": PROFILE_VERSION,
+            "home": self.home.domain,
+            "trackingIds": ids,
+            "oneLink": self.one_link.iter().map(|m| m.domain).collect::<Vec<_>>(),
+            "preferences": self.preferences,
+        })
+    }
+
+    /// The JSON text, pretty-printed.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Vec<String> {
+        Profile::from_json(text)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_documented_example() {
+        let p = Profile::from_json(
+            r#"{"version":1,"home":"amazon.com","trackingIds":{"amazon.com":"abc-20","amazon.de":"abc0b-21"},"oneLink":["amazon.co.uk","amazon.de"]}"#,
+        )
+        .unwrap();
+        let de = Marketplace::by_domain("amazon.de").unwrap();
+        assert_eq!(p.tracking_id(de).unwrap().as_str(), "abc0b-21");
+        assert_eq!(p.one_link.len(), 2);
+        assert_eq!(p.preferences, Preferences::default());
+        assert!(p.warnings().is_empty());
+    }
+
+    #[test]
+    fn lists_every_error_by_field() {
+        let got = fields(
+            r#"{"version":2,"home":"amazon.zz","trackingIds":{"amazon.de":"bad id","xx":"a-21"},"oneLink":["amazon.in",5],"preferences":{"keepVariant":"yes","copyTarget":"x"},"extra":1}"#,
+        );
+        assert_eq!(
+            got,
+            [
+                "extra",
+                "version",
+                "home",
+                "trackingIds.amazon.de",
+                "trackingIds.xx",
+                // oneLink[0] (amazon.in) is only wrong for a US home; this home is unknown.
+                "oneLink[1]",
+                "preferences.copyTarget",
+                "preferences.keepVariant"
+            ]
+        );
+        assert_eq!(fields("[1]"), ["(profile)"]);
+        assert_eq!(fields("{"), ["(file)"]);
+    }
+
+    #[test]
+    fn one_link_rules() {
+        assert_eq!(
+            fields(r#"{"version":1,"home":"amazon.com","oneLink":["amazon.com","amazon.in"]}"#),
+            ["oneLink[0]", "oneLink[1]"]
+        );
+        // A UK home store may link marketplaces the US list does not name.
+        assert!(Profile::from_json(r#"{"version":1,"home":"amazon.co.uk","oneLink":["amazon.com"]}"#).is_ok());
+    }
+
+    #[test]
+    fn round_trips_and_warns() {
+        let text = r#"{"version":1,"home":"US","trackingIds":{"DE":"abc-20"},"oneLink":["uk","amazon.co.uk"],"preferences":{"copyTarget":"home","keepSubtag":false}}"#;
+        let p = Profile::from_json(text).unwrap();
+        let again = Profile::from_json(&p.to_json()).unwrap();
+        assert_eq!(p, again);
+        assert_eq!(p.to_value()["trackingIds"]["amazon.de"], "abc-20");
+        let warned: Vec<_> = p.warnings().into_iter().map(|w| w.field).collect();
+        assert_eq!(warned, ["trackingIds.amazon.de", "oneLink"]);
+    }
+}
