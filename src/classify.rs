@@ -177,7 +177,8 @@ fn may_be_amazon(input: &str) -> bool {
             b'%' | b'\\' | b'\t' | b'\n' | b'\r' | 0x80..=0xff => return true,
             b'a' | b'A' => {
                 let rest = &b[i + 1..];
-                let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+                let starts =
+                    |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
                 if starts(b"mazon") || starts(b"mzn") || starts(b".co") {
                     return true;
                 }
@@ -276,7 +277,9 @@ fn classify_store(url: &Url, m: &'static Marketplace) -> Link {
             params.tag = found.path_tag.map(str::to_owned);
         }
         let asin = found.asin;
-        let problem = params.problem.or(asin.is_none().then_some(Problem::InvalidAsin));
+        let problem = params
+            .problem
+            .or(asin.is_none().then_some(Problem::InvalidAsin));
         let clean = asin.map(|asin| product_url(m, asin, url, params.tag.as_deref(), problem));
         return Link {
             kind: Kind::Product,
@@ -399,7 +402,11 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
 
 /// The kind of a store page that is not a product page, from its first path segments.
 fn page_kind(segs: &[&str]) -> Kind {
-    let seg = |i: usize| segs.get(i).map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+    let seg = |i: usize| {
+        segs.get(i)
+            .map(|s| s.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
     let (a, b, c) = (seg(0), seg(1), seg(2));
     match [a.as_str(), b.as_str(), c.as_str()] {
         ["s", ..] | ["gp", "search", _] | ["exec", "obidos", "search-handle-url"] => Kind::Search,

@@ -146,7 +146,10 @@ mod tests {
         let de = Marketplace::by_domain("amazon.de").unwrap();
         let us_id = TrackingId::parse("abc-20").unwrap();
         assert!(us_id.suffix_warning(de).unwrap().contains("-21"));
-        assert!(TrackingId::parse("abc-21").unwrap().suffix_warning(de).is_none());
+        assert!(TrackingId::parse("abc-21")
+            .unwrap()
+            .suffix_warning(de)
+            .is_none());
         let be = Marketplace::by_domain("amazon.com.be").unwrap();
         assert!(us_id.suffix_warning(be).is_none());
     }

@@ -27,8 +27,8 @@ pub use audit::{audit, verdict, Audit, Finding, Summary, Verdict};
 pub use classify::{classify, Classifier, Kind, Link, Problem};
 pub use ids::{Asin, TrackingId};
 pub use links::{
-    affiliate_link, coverage, format_links, generate, Coverage, CoverageRow, Format,
-    GeneratedLink, LinkError,
+    affiliate_link, coverage, format_links, generate, Coverage, CoverageRow, Format, GeneratedLink,
+    LinkError,
 };
 pub use marketplace::{Marketplace, Region, ShortHost, MARKETPLACES, SHORT_HOSTS};
 pub use profile::{CopyTarget, FieldError, Preferences, Profile, ProfileErrors};

@@ -37,9 +37,7 @@ impl Profile {
     pub fn coverage(&self, m: &'static Marketplace) -> Coverage {
         if self.tracking_id(m).is_some() {
             Coverage::Direct
-        } else if self.one_link.contains(&m)
-            && self.tracking_id(self.home).is_some()
-        {
+        } else if self.one_link.contains(&m) && self.tracking_id(self.home).is_some() {
             Coverage::Onelink
         } else {
             Coverage::None
@@ -121,9 +119,8 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
-/// A generated link for one marketplace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A generated link for one marketplace. Serialized with its Markdown and HTML forms too.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedLink {
     pub marketplace: &'static str,
     pub country: &'static str,
@@ -134,6 +131,23 @@ pub struct GeneratedLink {
     pub url: String,
     /// True for a OneLink marketplace: the link goes to the home store, which redirects.
     pub redirected: bool,
+}
+
+impl Serialize for GeneratedLink {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("GeneratedLink", 9)?;
+        st.serialize_field("marketplace", self.marketplace)?;
+        st.serialize_field("country", self.country)?;
+        st.serialize_field("label", &self.label)?;
+        st.serialize_field("coverage", &self.coverage)?;
+        st.serialize_field("trackingId", &self.tracking_id)?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("redirected", &self.redirected)?;
+        st.serialize_field("markdown", &self.format(Format::Markdown))?;
+        st.serialize_field("html", &self.format(Format::Html))?;
+        st.end()
+    }
 }
 
 /// A product to make links for: its ASIN and the parameters worth carrying along.

@@ -95,11 +95,26 @@ pub static MARKETPLACES: &[Marketplace] = &[
 
 /// Hosts of Amazon's link shorteners, sorted.
 pub static SHORT_HOSTS: &[ShortHost] = &[
-    ShortHost { host: "a.co", marketplace: None },
-    ShortHost { host: "amzn.asia", marketplace: None },
-    ShortHost { host: "amzn.com", marketplace: Some("amazon.com") },
-    ShortHost { host: "amzn.eu", marketplace: None },
-    ShortHost { host: "amzn.to", marketplace: None },
+    ShortHost {
+        host: "a.co",
+        marketplace: None,
+    },
+    ShortHost {
+        host: "amzn.asia",
+        marketplace: None,
+    },
+    ShortHost {
+        host: "amzn.com",
+        marketplace: Some("amazon.com"),
+    },
+    ShortHost {
+        host: "amzn.eu",
+        marketplace: None,
+    },
+    ShortHost {
+        host: "amzn.to",
+        marketplace: None,
+    },
 ];
 
 // Rows are unique by domain (and host), so that is their identity.
@@ -183,7 +198,10 @@ pub fn match_host(host: &str) -> Option<HostMatch> {
         if let Some(m) = Marketplace::by_domain(domain) {
             return Some(HostMatch::Store(m));
         }
-        if let Some(m) = MARKETPLACES.iter().find(|m| m.alt_domains.contains(&domain)) {
+        if let Some(m) = MARKETPLACES
+            .iter()
+            .find(|m| m.alt_domains.contains(&domain))
+        {
             return Some(HostMatch::Store(m));
         }
     }
@@ -214,11 +232,26 @@ mod tests {
 
     #[test]
     fn lookup_accepts_common_names() {
-        for name in ["amazon.co.uk", "www.amazon.co.uk", "GB", "uk", "Amazon.CO.UK"] {
-            assert_eq!(Marketplace::lookup(name).map(|m| m.domain), Some("amazon.co.uk"));
+        for name in [
+            "amazon.co.uk",
+            "www.amazon.co.uk",
+            "GB",
+            "uk",
+            "Amazon.CO.UK",
+        ] {
+            assert_eq!(
+                Marketplace::lookup(name).map(|m| m.domain),
+                Some("amazon.co.uk")
+            );
         }
-        assert_eq!(Marketplace::lookup("amazon.jp").map(|m| m.domain), Some("amazon.co.jp"));
+        assert_eq!(
+            Marketplace::lookup("amazon.jp").map(|m| m.domain),
+            Some("amazon.co.jp")
+        );
         assert!(Marketplace::lookup("amazon.zz").is_none());
-        assert_eq!(Marketplace::by_domain("amazon.sg").unwrap().label(), "Amazon.sg");
+        assert_eq!(
+            Marketplace::by_domain("amazon.sg").unwrap().label(),
+            "Amazon.sg"
+        );
     }
 }

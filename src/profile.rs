@@ -147,7 +147,10 @@ impl Profile {
     pub fn from_value(v: &Value) -> Result<Profile, ProfileErrors> {
         let mut errors = Errors(Vec::new());
         let Some(obj) = v.as_object() else {
-            errors.add("(profile)", format!("expected an object, found {}", type_name(v)));
+            errors.add(
+                "(profile)",
+                format!("expected an object, found {}", type_name(v)),
+            );
             return Err(ProfileErrors(errors.0));
         };
         for key in obj.keys() {
@@ -170,7 +173,10 @@ impl Profile {
         }
         let home = match obj.get("home") {
             None => {
-                errors.add("home", "missing: name your home marketplace, e.g. amazon.com");
+                errors.add(
+                    "home",
+                    "missing: name your home marketplace, e.g. amazon.com",
+                );
                 None
             }
             Some(Value::String(s)) => {
@@ -199,7 +205,10 @@ impl Profile {
     fn read_tracking_ids(&mut self, v: Option<&Value>, errors: &mut Errors) {
         let Some(v) = v else { return };
         let Some(map) = v.as_object() else {
-            errors.add("trackingIds", format!("expected an object, found {}", type_name(v)));
+            errors.add(
+                "trackingIds",
+                format!("expected an object, found {}", type_name(v)),
+            );
             return;
         };
         for (key, value) in map {
@@ -230,7 +239,10 @@ impl Profile {
     ) {
         let Some(v) = v else { return };
         let Some(list) = v.as_array() else {
-            errors.add("oneLink", format!("expected a list, found {}", type_name(v)));
+            errors.add(
+                "oneLink",
+                format!("expected a list, found {}", type_name(v)),
+            );
             return;
         };
         for (i, item) in list.iter().enumerate() {
@@ -264,7 +276,10 @@ impl Profile {
     fn read_preferences(&mut self, v: Option<&Value>, errors: &mut Errors) {
         let Some(v) = v else { return };
         let Some(map) = v.as_object() else {
-            errors.add("preferences", format!("expected an object, found {}", type_name(v)));
+            errors.add(
+                "preferences",
+                format!("expected an object, found {}", type_name(v)),
+            );
             return;
         };
         for (key, value) in map {
@@ -272,9 +287,10 @@ impl Profile {
             match (key.as_str(), value) {
                 ("keepVariant", Value::Bool(b)) => self.preferences.keep_variant = *b,
                 ("keepSubtag", Value::Bool(b)) => self.preferences.keep_subtag = *b,
-                ("keepVariant" | "keepSubtag", other) => {
-                    errors.add(field, format!("expected true or false, found {}", type_name(other)))
-                }
+                ("keepVariant" | "keepSubtag", other) => errors.add(
+                    field,
+                    format!("expected true or false, found {}", type_name(other)),
+                ),
                 ("copyTarget", Value::String(s)) if s == "link" => {
                     self.preferences.copy_target = CopyTarget::Link
                 }
@@ -406,7 +422,10 @@ mod tests {
             ["oneLink[0]", "oneLink[1]"]
         );
         // A UK home store may link marketplaces the US list does not name.
-        assert!(Profile::from_json(r#"{"version":1,"home":"amazon.co.uk","oneLink":["amazon.com"]}"#).is_ok());
+        assert!(Profile::from_json(
+            r#"{"version":1,"home":"amazon.co.uk","oneLink":["amazon.com"]}"#
+        )
+        .is_ok());
     }
 
     #[test]

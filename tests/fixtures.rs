@@ -37,7 +37,13 @@ fn classify_cases() {
             link.asin.map(|a| a.to_string()),
             link.tag.clone(),
             link.clean.clone(),
-            link.problem.map(|p| serde_json::to_value(p).unwrap().as_str().unwrap().to_owned()),
+            link.problem.map(|p| {
+                serde_json::to_value(p)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }),
         );
         let want = (
             kind.clone(),
@@ -48,10 +54,17 @@ fn classify_cases() {
             none_if_dash(problem).map(str::to_owned),
         );
         if got != want {
-            failures.push(format!("{name}: {input:?}\n   got {got:?}\n  want {want:?}"));
+            failures.push(format!(
+                "{name}: {input:?}\n   got {got:?}\n  want {want:?}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -118,5 +131,7 @@ fn relative_links_resolve_against_the_page() {
     assert_eq!(link.tag.as_deref(), Some("x-21"));
     let on_blog = linkscope::Classifier::new(Some("https://blog.example/post/"));
     assert!(!on_blog.classify("/dp/B08N5WRWNW").is_amazon());
-    assert!(on_blog.classify("//www.amazon.com/dp/B08N5WRWNW").is_amazon());
+    assert!(on_blog
+        .classify("//www.amazon.com/dp/B08N5WRWNW")
+        .is_amazon());
 }

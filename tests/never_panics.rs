@@ -12,7 +12,13 @@ fn profile() -> Profile {
 
 /// Strings shaped like links, so the fuzzing reaches deep into the classifier.
 fn linkish() -> impl Strategy<Value = String> {
-    let scheme = prop_oneof![Just("https://"), Just("http://"), Just("//"), Just(""), Just("javascript:")];
+    let scheme = prop_oneof![
+        Just("https://"),
+        Just("http://"),
+        Just("//"),
+        Just(""),
+        Just("javascript:")
+    ];
     let host = prop_oneof![
         Just("www.amazon.com".to_owned()),
         Just("amazon.co.uk".to_owned()),
@@ -81,7 +87,10 @@ proptest! {
 
 #[test]
 fn huge_input() {
-    let long = format!("https://www.amazon.com/dp/B08N5WRWNW?k={}", "a".repeat(1 << 20));
+    let long = format!(
+        "https://www.amazon.com/dp/B08N5WRWNW?k={}",
+        "a".repeat(1 << 20)
+    );
     assert_eq!(classify(&long).kind, Kind::Product);
     check(&"%".repeat(100_000));
 }

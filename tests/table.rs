@@ -31,7 +31,10 @@ fn the_22_marketplaces_of_the_domain_notes() {
         .map(|m| m.country)
         .collect();
     // CA, UK, ES, DE, FR, NL, PL, SE, IT, AU, SG, JP (Amazon's OneLink page), in table order.
-    assert_eq!(onelink, ["CA", "JP", "GB", "AU", "DE", "ES", "FR", "IT", "NL", "PL", "SE", "SG"]);
+    assert_eq!(
+        onelink,
+        ["CA", "JP", "GB", "AU", "DE", "ES", "FR", "IT", "NL", "PL", "SE", "SG"]
+    );
 }
 
 #[test]

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Linkscope's one build script.
+#   ./build.sh          install what is missing, then build the extension into dist/
+#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to end
+#   ./build.sh bench    print benchmark figures
+#   ./build.sh package  build, then zip dist/ for the Chrome Web Store and a Firefox variant
+set -euo pipefail
+cd "$(dirname "$0")"
+
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
+TEST_PACKAGES="chromium"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# apt-get install, as root or through sudo, only for packages not installed yet.
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "Missing packages: ${missing[*]}. Install them with your package manager." >&2
+    return 1
+  fi
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "apt-get install ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Which way to compile Rust to wasm32: 'rustup' where its wasm32 target is (or can be)
+# installed, else 'debian': Debian's Rust with its own std source, built on the fly.
+wasm_route() {
+  if command -v rustup >/dev/null; then
+    if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+      || rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+      echo rustup; return
+    fi
+  fi
+  echo debian
+}
+
+setup() {
+  ROUTE=$(wasm_route)
+  log "wasm32 route: $ROUTE"
+  if [ "$ROUTE" = debian ]; then apt_install $DEBIAN_RUST_PACKAGES; fi
+  apt_install $TEST_PACKAGES
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    cargo install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+  fi
+  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then
+    log "npm install"
+    npm install --no-audit --no-fund --loglevel=error
+    touch node_modules
+  fi
+}
+
+build_wasm() {
+  local out
+  if [ "$ROUTE" = rustup ]; then
+    cargo build -q --lib --profile wasm --target wasm32-unknown-unknown
+    out=target/wasm32-unknown-unknown/wasm/linkscope.wasm
+  else
+    # rustup's shims come first on PATH: name Debian's tools explicitly.
+    PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/debian \
+      /usr/bin/cargo build -q --lib --profile wasm --target wasm32-unknown-unknown \
+      -Zbuild-std=std,panic_abort
+    out=target/debian/wasm32-unknown-unknown/wasm/linkscope.wasm
+  fi
+  mkdir -p dist/wasm
+  wasm-bindgen "$out" --target web --out-dir dist/wasm --out-name linkscope \
+    --remove-name-section --remove-producers-section --no-typescript
+  # npm's binaryen: Debian's older wasm-opt corrupts reference-types output.
+  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
+    --enable-nontrapping-float-to-int --enable-mutable-globals \
+    dist/wasm/linkscope_bg.wasm -o dist/wasm/linkscope_bg.wasm
+}
+
+stage_extension() {
+  cp manifest.json dist/
+  cp -r extension/. dist/
+}
+
+build() {
+  setup
+  log "build dist/"
+  rm -rf dist
+  build_wasm
+  stage_extension
+  cargo build -q --release --bin linkscope
+  log "dist/ is ready: load it unpacked at chrome://extensions (Developer mode)"
+}
+
+run_tests() {
+  [ -f dist/wasm/linkscope_bg.wasm ] || { echo "Run ./build.sh first." >&2; exit 1; }
+  log "cargo fmt --check"; cargo fmt --check
+  log "cargo clippy"; cargo clippy -q --all-targets -- -D warnings
+  log "cargo test"; cargo test -q 2>&1
+  log "binding and end-to-end tests (node --test)"
+  node --test --test-reporter=spec tests/js/
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) run_tests ;;
+  bench) ROUTE=$(wasm_route); cargo run -q --release --bin linkscope-bench; node tests/js/bench.mjs ;;
+  *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,144 @@
+//! The JavaScript bindings: each converts its input, calls one core function and converts the
+//! result to plain objects with camelCase keys. Errors become JS `Error`s here and nowhere else.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{Marketplace, Profile};
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A profile from its JSON form as a JS object; invalid ones throw with every field error.
+fn profile(value: JsValue) -> Result<Profile, JsError> {
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
+    Profile::from_value(&json).map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn marketplace(name: &str) -> Result<&'static Marketplace, JsError> {
+    Marketplace::lookup(name).ok_or_else(|| JsError::new(&format!("unknown marketplace {name}")))
+}
+
+/// `{ marketplaces: [...], shortHosts: [...] }`: the one marketplace table.
+#[wasm_bindgen]
+pub fn marketplaces() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Table {
+        marketplaces: &'static [Marketplace],
+        short_hosts: &'static [crate::ShortHost],
+    }
+    to_js(&Table {
+        marketplaces: crate::MARKETPLACES,
+        short_hosts: crate::SHORT_HOSTS,
+    })
+}
+
+/// Classifies a batch of links (found on the page at `base`): one object per link, in order.
+#[wasm_bindgen(js_name = classifyBatch)]
+pub fn classify_batch(links: Vec<String>, base: Option<String>) -> Result<JsValue, JsError> {
+    let c = crate::Classifier::new(base.as_deref());
+    let out: Vec<crate::Link> = links.iter().map(|l| c.classify(l)).collect();
+    to_js(&out)
+}
+
+/// Audits a batch of links against a profile: `{ findings, summary }`, findings for Amazon
+/// links only, each with the `index` of its link.
+#[wasm_bindgen(js_name = auditBatch)]
+pub fn audit_batch(
+    profile_json: JsValue,
+    links: Vec<String>,
+    base: Option<String>,
+) -> Result<JsValue, JsError> {
+    let p = profile(profile_json)?;
+    to_js(&crate::audit(
+        &p,
+        base.as_deref(),
+        links.iter().map(String::as_str),
+    ))
+}
+
+/// The tagged link for every marketplace for one product (ASIN or URL).
+#[wasm_bindgen(js_name = generateLinks)]
+pub fn generate_links(profile_json: JsValue, input: &str) -> Result<JsValue, JsError> {
+    let p = profile(profile_json)?;
+    to_js(&crate::generate(&p, input).map_err(|e| JsError::new(&e.to_string()))?)
+}
+
+/// The one link to copy for `input`, for `target` or where the preferences say.
+#[wasm_bindgen(js_name = affiliateLink)]
+pub fn affiliate_link(
+    profile_json: JsValue,
+    input: &str,
+    target: Option<String>,
+) -> Result<JsValue, JsError> {
+    let p = profile(profile_json)?;
+    let target = target.as_deref().map(marketplace).transpose()?;
+    let link =
+        crate::affiliate_link(&p, input, target).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&link)
+}
+
+/// Coverage of every marketplace.
+#[wasm_bindgen]
+pub fn coverage(profile_json: JsValue) -> Result<JsValue, JsError> {
+    to_js(&crate::coverage(&profile(profile_json)?))
+}
+
+/// Validates a profile without throwing: `{ ok, profile, errors, warnings }`, where `profile` is
+/// the normalized JSON form (canonical domains) when valid.
+#[wasm_bindgen(js_name = validateProfile)]
+pub fn validate_profile(value: JsValue) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Checked {
+        ok: bool,
+        profile: Option<serde_json::Value>,
+        errors: Vec<crate::FieldError>,
+        warnings: Vec<crate::FieldError>,
+    }
+    let json: serde_json::Value = match serde_wasm_bindgen::from_value(value) {
+        Ok(v) => v,
+        Err(e) => serde_json::Value::String(e.to_string()),
+    };
+    let checked = match Profile::from_value(&json) {
+        Ok(p) => Checked {
+            ok: true,
+            profile: Some(p.to_value()),
+            errors: Vec::new(),
+            warnings: p.warnings(),
+        },
+        Err(e) => Checked {
+            ok: false,
+            profile: None,
+            errors: e.0,
+            warnings: Vec::new(),
+        },
+    };
+    to_js(&checked)
+}
+
+/// Checks one tracking ID for a marketplace as the user types: `{ error, warning }`.
+#[wasm_bindgen(js_name = checkTrackingId)]
+pub fn check_tracking_id(id: &str, marketplace_name: &str) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Check {
+        error: Option<&'static str>,
+        warning: Option<String>,
+    }
+    let m = marketplace(marketplace_name)?;
+    let check = match crate::TrackingId::parse(id.trim()) {
+        Ok(id) => Check {
+            error: None,
+            warning: id.suffix_warning(m),
+        },
+        Err(e) => Check {
+            error: Some(e),
+            warning: None,
+        },
+    };
+    to_js(&check)
+}

@@ -1,0 +1,320 @@
+//! The `linkscope` command on fixture files: output and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/profile.json");
+const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site");
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_linkscope"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = stdin.unwrap_or("").to_owned();
+    let mut pipe = child.stdin.take().unwrap();
+    std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn parse_arguments_in_order_with_the_documented_keys() {
+    let o = run(
+        &[
+            "parse",
+            "https://www.amazon.co.uk/dp/B08N5WRWNW?tag=a-21",
+            "",
+            "https://amazon.com.evil.io/dp/B08N5WRWNW",
+        ],
+        None,
+    );
+    assert!(o.status.success());
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 3);
+    for key in [
+        "input",
+        "amazon",
+        "marketplace",
+        "country",
+        "kind",
+        "asin",
+        "tag",
+        "clean",
+    ] {
+        assert!(lines.iter().all(|l| l.get(key).is_some()), "{key}");
+    }
+    assert_eq!(lines[0]["country"], "GB");
+    assert_eq!(
+        lines[0]["clean"],
+        "https://www.amazon.co.uk/dp/B08N5WRWNW?tag=a-21"
+    );
+    assert_eq!(lines[1]["kind"], "notAmazon");
+    assert_eq!(lines[2]["amazon"], false);
+    assert!(lines[2]["marketplace"].is_null());
+}
+
+#[test]
+fn parse_stdin_skips_blank_lines() {
+    let o = run(
+        &["parse"],
+        Some("https://amzn.to/abc\n\n   \nnot a url\r\nhttps://amazon.de/s?k=x\n"),
+    );
+    let kinds: Vec<_> = json_lines(&o)
+        .iter()
+        .map(|l| l["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["short", "notAmazon", "search"]);
+}
+
+#[test]
+fn links_in_every_format() {
+    let o = run(
+        &[
+            "links",
+            "https://www.amazon.com/dp/B08N5WRWNW?linkCode=x",
+            "--profile",
+            PROFILE,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert!(o.status.success());
+    let links: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(links.len(), 22);
+    assert_eq!(
+        links[0]["url"],
+        "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20"
+    );
+    let de = links
+        .iter()
+        .find(|l| l["marketplace"] == "amazon.de")
+        .unwrap();
+    assert_eq!(
+        de["url"],
+        "https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21"
+    );
+    let o = run(
+        &[
+            "links",
+            "B08N5WRWNW",
+            "--profile",
+            PROFILE,
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    assert!(stdout(&o).contains("[Amazon.de](https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21)"));
+    let o = run(
+        &[
+            "links",
+            "B08N5WRWNW",
+            "--profile",
+            PROFILE,
+            "--format",
+            "html",
+        ],
+        None,
+    );
+    assert!(stdout(&o).contains("rel=\"sponsored nofollow\""));
+    let o = run(&["links", "B08N5WRWNW", "--profile", PROFILE], None);
+    assert!(stdout(&o).contains(
+        "amazon.fr      onelink (redirected)  https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20"
+    ));
+    let o = run(
+        &[
+            "links",
+            "https://example.com/dp/B08N5WRWNW",
+            "--profile",
+            PROFILE,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not an Amazon link"));
+}
+
+#[test]
+fn coverage_table_and_json() {
+    let o = run(&["coverage", "--profile", PROFILE], None);
+    let text = stdout(&o);
+    assert!(text.contains("amazon.com (home)  direct"), "{text}");
+    assert!(text.contains("3 direct, 3 through OneLink, 16 not covered"));
+    let o = run(
+        &["coverage", "--profile", PROFILE, "--format", "json"],
+        None,
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let fr = rows
+        .iter()
+        .find(|r| r["marketplace"] == "amazon.fr")
+        .unwrap();
+    assert_eq!(fr["coverage"], "onelink");
+    assert_eq!(fr["trackingId"], "mysite-20");
+}
+
+#[test]
+fn audit_a_site_as_json() {
+    let o = run(
+        &["audit", SITE, "--profile", PROFILE, "--format", "json"],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["files"], 2, "the .txt file is skipped");
+    let s = &report["summary"];
+    assert_eq!(
+        (
+            s["total"].as_u64(),
+            s["mine"].as_u64(),
+            s["untagged"].as_u64(),
+            s["foreign"].as_u64()
+        ),
+        (Some(10), Some(3), Some(3), Some(1))
+    );
+    let findings = report["findings"].as_array().unwrap();
+    let first = &findings[0];
+    assert!(first["file"].as_str().unwrap().ends_with("blog-post.html"));
+    assert_eq!(first["line"], 16);
+    assert_eq!(first["verdict"], "mine");
+    assert_eq!(first["asin"], "B077JBQZPX");
+    // <base href> resolves the relative link of the gift guide to amazon.co.uk.
+    let base = findings
+        .iter()
+        .find(|f| f["href"] == "dp/B07Y5HH1W8?tag=mysite05-21")
+        .unwrap();
+    assert_eq!(base["marketplace"], "amazon.co.uk");
+    assert_eq!(base["verdict"], "mine");
+    // No lookalike and no link inside the script was reported.
+    assert!(findings
+        .iter()
+        .all(|f| !f["href"].as_str().unwrap().contains("evil")));
+    assert!(findings
+        .iter()
+        .all(|f| f["href"] != "https://www.amazon.com/dp/B000000000"));
+}
+
+#[test]
+fn audit_csv_and_fail_on_exit_codes() {
+    let blog = format!("{SITE}/blog-post.html");
+    let o = run(
+        &["audit", &blog, "--profile", PROFILE, "--format", "csv"],
+        None,
+    );
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("file,line,href,verdict,marketplace,asin,tag,coverage")
+    );
+    assert_eq!(lines.count(), 8);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(
+        &[
+            "audit",
+            &blog,
+            "--profile",
+            PROFILE,
+            "--fail-on",
+            "untagged,wrong-marketplace",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("found untagged, wrongMarketplace links"));
+    let gift = format!("{SITE}/posts/gift-guide.htm");
+    let o = run(
+        &[
+            "audit",
+            &gift,
+            "--profile",
+            PROFILE,
+            "--fail-on",
+            "foreign,malformed",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn audit_resolves_relative_links_with_base_url() {
+    let dir = std::env::temp_dir().join(format!("linkscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page = dir.join("page.html");
+    std::fs::write(&page, "<a href='/dp/B08N5WRWNW'>relative</a>").unwrap();
+    let page = page.to_str().unwrap();
+    let o = run(
+        &["audit", page, "--profile", PROFILE, "--format", "json"],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["summary"]["total"], 0);
+    let o = run(
+        &[
+            "audit",
+            page,
+            "--profile",
+            PROFILE,
+            "--format",
+            "json",
+            "--base-url",
+            "https://www.amazon.de/",
+        ],
+        None,
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["findings"][0]["marketplace"], "amazon.de");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn clear_errors_and_nothing_half_written() {
+    let o = run(
+        &["audit", SITE, "/no/such/file.html", "--profile", PROFILE],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty(), "no partial report");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /no/such/file.html"));
+
+    let bad = std::env::temp_dir().join(format!("linkscope-bad-{}.json", std::process::id()));
+    std::fs::write(
+        &bad,
+        r#"{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"has space"}}"#,
+    )
+    .unwrap();
+    let o = run(&["coverage", "--profile", bad.to_str().unwrap()], None);
+    std::fs::remove_file(&bad).unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("trackingIds.amazon.de: tracking ID may contain only"),
+        "{err}"
+    );
+
+    let o = run(&["coverage", "--profile", "/no/profile.json"], None);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read profile /no/profile.json"));
+    let o = run(
+        &["audit", SITE, "--profile", PROFILE, "--fail-on", "nope"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["frobnicate"], None);
+    assert_eq!(o.status.code(), Some(2));
+}
