@@ -168,26 +168,49 @@ pub fn classify(input: &str) -> Link {
 }
 
 /// A cheap, conservative test: `false` only when `input` cannot be an absolute Amazon link.
-/// Every Amazon host contains `amazon`, `amzn` or `a.co`; inputs with bytes the URL parser
-/// rewrites (percent escapes, tabs and newlines, backslashes, non-ASCII) go to the parser.
+/// Every Amazon host contains `amazon`, `amzn` or `a.co`, so the scan stops only at the rare
+/// `z` and at dots; inputs with bytes the URL parser rewrites (percent escapes, tabs and
+/// newlines, backslashes, non-ASCII) go to the parser.
 fn may_be_amazon(input: &str) -> bool {
     let b = input.as_bytes();
+    let ends = |at: usize, p: &[u8]| at >= p.len() && b[at - p.len()..at].eq_ignore_ascii_case(p);
+    let starts = |at: usize, p: &[u8]| {
+        b.len() >= at + p.len() && b[at..at + p.len()].eq_ignore_ascii_case(p)
+    };
     for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'%' | b'\\' | b'\t' | b'\n' | b'\r' | 0x80..=0xff => return true,
-            b'a' | b'A' => {
-                let rest = &b[i + 1..];
-                let starts =
-                    |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
-                if starts(b"mazon") || starts(b"mzn") || starts(b".co") {
-                    return true;
-                }
+        if !INTERESTING[usize::from(c)] {
+            continue;
+        }
+        let hit = match c {
+            b'z' | b'Z' => {
+                (ends(i, b"ama") && starts(i + 1, b"on")) || (ends(i, b"am") && starts(i + 1, b"n"))
             }
-            _ => {}
+            b'.' => ends(i, b"a") && starts(i + 1, b"co"),
+            _ => true,
+        };
+        if hit {
+            return true;
         }
     }
     false
 }
+
+/// The bytes [`may_be_amazon`] looks at.
+static INTERESTING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0x80;
+    while i < 256 {
+        t[i] = true;
+        i += 1;
+    }
+    let special = *b"zZ.%\\\t\n\r";
+    let mut j = 0;
+    while j < special.len() {
+        t[special[j] as usize] = true;
+        j += 1;
+    }
+    t
+};
 
 fn classify_url(url: &Url) -> Link {
     if !matches!(url.scheme(), "http" | "https") || url.port().is_some() {
@@ -203,34 +226,71 @@ fn classify_url(url: &Url) -> Link {
     }
 }
 
-/// The affiliate parameters of a query, and what is wrong with them.
-struct Params {
+/// Which query parameters a clean link keeps.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// Product links: the tag first, then `th`, `psc` and `ascsubtag`.
+    Product,
+    /// Other pages: every parameter that is not tracking noise, in order.
+    AllButNoise,
+}
+
+/// The affiliate parameters of a query, what is wrong with them, and the kept query.
+struct Query {
     tag: Option<String>,
     subtag: Option<String>,
     problem: Option<Problem>,
 }
 
-fn affiliate_params(url: &Url) -> Params {
-    let mut p = Params {
+/// Reads the query of `url` once: the affiliate parameters, and the kept parameters appended
+/// to `clean` as a query string.
+/// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
+/// query has none.
+fn read_query(url: &Url, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
+    let mut q = Query {
         tag: None,
         subtag: None,
         problem: None,
     };
+    let mut kept = Vec::new();
     for (name, value) in url.query_pairs() {
         match &*name {
-            "tag" => match &p.tag {
-                None => p.tag = Some(value.into_owned()),
-                Some(first) if *first != value => p.problem = Some(Problem::ConflictingTags),
+            "tag" => match &q.tag {
+                None => q.tag = Some(value.to_string()),
+                Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
                 Some(_) => {}
             },
-            "ascsubtag" if p.subtag.is_none() => p.subtag = Some(value.into_owned()),
+            "ascsubtag" if q.subtag.is_none() => q.subtag = Some(value.to_string()),
             _ => {}
         }
+        let keeps = match keep {
+            Keep::Product => matches!(&*name, "ascsubtag" | "th" | "psc"),
+            Keep::AllButNoise => !is_noise(&name),
+        };
+        if keeps {
+            kept.push((name, value));
+        }
     }
-    if p.problem.is_none() {
-        p.problem = tag_problem(p.tag.as_deref());
+    if q.tag.is_none() {
+        q.tag = path_tag.map(str::to_owned);
     }
-    p
+    if q.problem.is_none() {
+        q.problem = tag_problem(q.tag.as_deref());
+    }
+    let start = clean.len();
+    clean.push('?');
+    let mut out = form_urlencoded::Serializer::for_suffix(std::mem::take(clean), start + 1);
+    if let (Keep::Product, Some(tag), None) = (keep, &q.tag, q.problem) {
+        out.append_pair("tag", tag);
+    }
+    for (name, value) in &kept {
+        out.append_pair(name, value);
+    }
+    *clean = out.finish();
+    if clean.len() == start + 1 {
+        clean.truncate(start);
+    }
+    q
 }
 
 fn tag_problem(tag: Option<&str>) -> Option<Problem> {
@@ -242,7 +302,6 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
 }
 
 fn classify_short(url: &Url, short: &'static ShortHost) -> Link {
-    let params = affiliate_params(url);
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
     let asin = marketplace.and_then(|_| {
@@ -251,105 +310,84 @@ fn classify_short(url: &Url, short: &'static ShortHost) -> Link {
             .and_then(Asin::parse)
     });
     let mut clean = format!("https://{}{}", short.host, url.path());
-    push_kept_query(&mut clean, url);
+    let q = read_query(url, Keep::AllButNoise, None, &mut clean);
     Link {
         kind: Kind::Short,
         marketplace,
         asin,
-        tag: params.tag,
-        subtag: params.subtag,
+        tag: q.tag,
+        subtag: q.subtag,
         clean: Some(clean),
-        problem: params.problem,
+        problem: q.problem,
     }
 }
 
 fn classify_store(url: &Url, m: &'static Marketplace) -> Link {
-    let mut segments: Vec<&str> = url
-        .path_segments()
-        .map(|s| s.filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default();
-    if let Some(r) = segments.iter().position(|s| is_ref_segment(s)) {
-        segments.truncate(r);
+    // The path without empty segments, up to Amazon's `ref=` breadcrumb.
+    let path = || {
+        url.path_segments()
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .take_while(|s| !is_ref_segment(s))
+    };
+    // Every product and page shape is told by its first segments.
+    let mut head = [""; 8];
+    let mut n = 0;
+    for s in path().take(head.len()) {
+        head[n] = s;
+        n += 1;
     }
-    let mut params = affiliate_params(url);
-    if let Some(found) = find_product(&segments) {
-        if params.tag.is_none() {
-            params.tag = found.path_tag.map(str::to_owned);
+    let segments = &head[..n];
+    let mut clean = String::with_capacity(80);
+    clean.push_str("https://www.");
+    clean.push_str(m.domain);
+    let product = find_product(segments);
+    let keep = match &product {
+        Some(p) => {
+            clean.push_str("/dp/");
+            clean.push_str(p.asin.as_ref().map_or("", Asin::as_str));
+            Keep::Product
         }
-        let asin = found.asin;
-        let problem = params
-            .problem
-            .or(asin.is_none().then_some(Problem::InvalidAsin));
-        let clean = asin.map(|asin| product_url(m, asin, url, params.tag.as_deref(), problem));
+        None => {
+            for s in path() {
+                clean.push('/');
+                clean.push_str(s);
+            }
+            if segments.is_empty() {
+                clean.push('/');
+            }
+            Keep::AllButNoise
+        }
+    };
+    let q = read_query(
+        url,
+        keep,
+        product.as_ref().and_then(|p| p.path_tag),
+        &mut clean,
+    );
+    let Some(product) = product else {
         return Link {
-            kind: Kind::Product,
+            kind: page_kind(segments),
             marketplace: Some(m),
-            asin,
-            tag: params.tag,
-            subtag: params.subtag,
-            clean,
-            problem,
+            asin: None,
+            tag: q.tag,
+            subtag: q.subtag,
+            clean: Some(clean),
+            problem: q.problem,
         };
-    }
-    let mut clean = m.origin();
-    for s in &segments {
-        clean.push('/');
-        clean.push_str(s);
-    }
-    if segments.is_empty() {
-        clean.push('/');
-    }
-    push_kept_query(&mut clean, url);
+    };
+    let problem = q
+        .problem
+        .or(product.asin.is_none().then_some(Problem::InvalidAsin));
     Link {
-        kind: page_kind(&segments),
+        kind: Kind::Product,
         marketplace: Some(m),
-        asin: None,
-        tag: params.tag,
-        subtag: params.subtag,
-        clean: Some(clean),
-        problem: params.problem,
-    }
-}
-
-/// The canonical product link: `/dp/ASIN` with only the parameters that matter.
-fn product_url(
-    m: &Marketplace,
-    asin: Asin,
-    url: &Url,
-    tag: Option<&str>,
-    problem: Option<Problem>,
-) -> String {
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    if let (Some(tag), None) = (tag, problem) {
-        q.append_pair("tag", tag);
-    }
-    for (name, value) in url.query_pairs() {
-        if matches!(&*name, "ascsubtag" | "th" | "psc") {
-            q.append_pair(&name, &value);
-        }
-    }
-    let q = q.finish();
-    let mut out = format!("{}/dp/{asin}", m.origin());
-    if !q.is_empty() {
-        out.push('?');
-        out.push_str(&q);
-    }
-    out
-}
-
-/// Appends the query of `url` without its noise parameters.
-fn push_kept_query(out: &mut String, url: &Url) {
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    let mut any = false;
-    for (name, value) in url.query_pairs() {
-        if !is_noise(&name) {
-            q.append_pair(&name, &value);
-            any = true;
-        }
-    }
-    if any {
-        out.push('?');
-        out.push_str(&q.finish());
+        asin: product.asin,
+        tag: q.tag,
+        subtag: q.subtag,
+        clean: product.asin.is_some().then_some(clean),
+        problem,
     }
 }
 
@@ -402,23 +440,36 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
 
 /// The kind of a store page that is not a product page, from its first path segments.
 fn page_kind(segs: &[&str]) -> Kind {
-    let seg = |i: usize| {
-        segs.get(i)
-            .map(|s| s.to_ascii_lowercase())
-            .unwrap_or_default()
-    };
-    let (a, b, c) = (seg(0), seg(1), seg(2));
-    match [a.as_str(), b.as_str(), c.as_str()] {
-        ["s", ..] | ["gp", "search", _] | ["exec", "obidos", "search-handle-url"] => Kind::Search,
-        ["b", ..]
-        | ["gp", "browse.html" | "bestsellers" | "new-releases" | "movers-and-shakers", _]
-        | ["zgbs", ..]
-        | [_, "zgbs", _] => Kind::Browse,
-        ["stores" | "shop" | "e", ..] | [_, "e", _] => Kind::Store,
-        ["hz", "wishlist", _]
-        | ["gp", "registry", _]
-        | ["gp", "aw", "ls"]
-        | ["registry" | "wishlist" | "baby-reg" | "wedding", ..] => Kind::List,
-        _ => Kind::Other,
+    let seg = |i: usize| segs.get(i).copied().unwrap_or("");
+    let is = |i: usize, words: &[&str]| words.iter().any(|w| seg(i).eq_ignore_ascii_case(w));
+    if is(0, &["s"])
+        || (is(0, &["gp"]) && is(1, &["search"]))
+        || (is(0, &["exec"]) && is(1, &["obidos"]) && is(2, &["search-handle-url"]))
+    {
+        Kind::Search
+    } else if is(0, &["b", "zgbs"])
+        || is(1, &["zgbs"])
+        || (is(0, &["gp"])
+            && is(
+                1,
+                &[
+                    "browse.html",
+                    "bestsellers",
+                    "new-releases",
+                    "movers-and-shakers",
+                ],
+            ))
+    {
+        Kind::Browse
+    } else if is(0, &["stores", "shop", "e"]) || is(1, &["e"]) {
+        Kind::Store
+    } else if is(0, &["registry", "wishlist", "baby-reg", "wedding"])
+        || (is(0, &["hz"]) && is(1, &["wishlist"]))
+        || (is(0, &["gp"]) && is(1, &["registry"]))
+        || (is(0, &["gp"]) && is(1, &["aw"]) && is(2, &["ls"]))
+    {
+        Kind::List
+    } else {
+        Kind::Other
     }
 }

@@ -133,7 +133,7 @@ impl PartialEq for ShortHost {
 impl Eq for ShortHost {}
 
 /// Subdomains under which a marketplace domain serves its store.
-const STORE_SUBDOMAINS: &[&str] = &["", "www.", "smile.", "m."];
+const STORE_SUBDOMAINS: &[&str] = &["www.", "smile.", "m."];
 
 /// What an exact host (already lower-case, as the `url` crate gives it) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,21 +191,17 @@ pub fn match_host(host: &str) -> Option<HostMatch> {
     if let Some(short) = SHORT_HOSTS.iter().find(|s| s.host == host) {
         return Some(HostMatch::Short(short));
     }
-    for sub in STORE_SUBDOMAINS {
-        let Some(domain) = host.strip_prefix(sub) else {
-            continue;
-        };
-        if let Some(m) = Marketplace::by_domain(domain) {
-            return Some(HostMatch::Store(m));
-        }
-        if let Some(m) = MARKETPLACES
-            .iter()
-            .find(|m| m.alt_domains.contains(&domain))
-        {
-            return Some(HostMatch::Store(m));
-        }
-    }
-    None
+    let domain = STORE_SUBDOMAINS
+        .iter()
+        .find_map(|sub| host.strip_prefix(sub))
+        .unwrap_or(host);
+    Marketplace::by_domain(domain)
+        .or_else(|| {
+            MARKETPLACES
+                .iter()
+                .find(|m| m.alt_domains.contains(&domain))
+        })
+        .map(HostMatch::Store)
 }
 
 #[cfg(test)]
