@@ -53,6 +53,15 @@ pub enum Problem {
 }
 
 impl Problem {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Problem::InvalidAsin => "invalidAsin",
+            Problem::EmptyTag => "emptyTag",
+            Problem::InvalidTag => "invalidTag",
+            Problem::ConflictingTags => "conflictingTags",
+        }
+    }
+
     /// What is wrong, for a person.
     pub fn message(self) -> &'static str {
         match self {

@@ -38,28 +38,66 @@ pub fn marketplaces() -> Result<JsValue, JsError> {
     })
 }
 
-/// Classifies a batch of links (found on the page at `base`): one object per link, in order.
-#[wasm_bindgen(js_name = classifyBatch)]
-pub fn classify_batch(links: Vec<String>, base: Option<String>) -> Result<JsValue, JsError> {
+/// Classifies a batch of links (found on the page at `base`), given as one string with a link
+/// a line: one crossing of the boundary for a whole page. Returns a line per link: empty for
+/// links that are not Amazon's, else the tab-separated fields `kind marketplace country asin tag
+/// subtag clean problem` (empty for none; `\`, tab and line breaks escaped as `\\ \t \n \r`).
+/// `extension/core.js` turns this into objects.
+#[wasm_bindgen(js_name = classifyPacked)]
+pub fn classify_packed(links: &str, base: Option<String>) -> String {
     let c = crate::Classifier::new(base.as_deref());
-    let out: Vec<crate::Link> = links.iter().map(|l| c.classify(l)).collect();
-    to_js(&out)
+    let mut out = String::with_capacity(links.len() / 2);
+    for (i, input) in links.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let link = c.classify(input);
+        if !link.is_amazon() {
+            continue;
+        }
+        let fields = [
+            Some(link.kind.as_str()),
+            link.marketplace.map(|m| m.domain),
+            link.marketplace.map(|m| m.country),
+            link.asin.as_ref().map(|a| a.as_str()),
+            link.tag.as_deref(),
+            link.subtag.as_deref(),
+            link.clean.as_deref(),
+            link.problem.map(|p| p.as_str()),
+        ];
+        for (j, field) in fields.into_iter().enumerate() {
+            if j > 0 {
+                out.push('\t');
+            }
+            let field = match field {
+                Some("") => "\\e",
+                other => other.unwrap_or(""),
+            };
+            for ch in field.chars() {
+                match ch {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    _ => out.push(ch),
+                }
+            }
+        }
+    }
+    out
 }
 
-/// Audits a batch of links against a profile: `{ findings, summary }`, findings for Amazon
-/// links only, each with the `index` of its link.
+/// Audits a batch of links (one string, a link a line, as for `classifyPacked`) against a
+/// profile: `{ findings, summary }`, findings for Amazon links only, each with the `index` of
+/// its link.
 #[wasm_bindgen(js_name = auditBatch)]
 pub fn audit_batch(
     profile_json: JsValue,
-    links: Vec<String>,
+    links: &str,
     base: Option<String>,
 ) -> Result<JsValue, JsError> {
     let p = profile(profile_json)?;
-    to_js(&crate::audit(
-        &p,
-        base.as_deref(),
-        links.iter().map(String::as_str),
-    ))
+    to_js(&crate::audit(&p, base.as_deref(), links.split('\n')))
 }
 
 /// The tagged link for every marketplace for one product (ASIN or URL).

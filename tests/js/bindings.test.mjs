@@ -88,3 +88,17 @@ test('checkTrackingId validates as the user types', () => {
   assert.match(core.checkTrackingId('me-20', 'amazon.de').warning, /usually end in -21/);
   assert.match(core.checkTrackingId('me 21', 'amazon.de').error, /only letters, digits/);
 });
+
+test('batches keep their order and odd inputs survive the packing', () => {
+  const links = ['', 'https://www.amazon.com/dp/B08N5WRWNW?tag=a%09b%5Cc%0A', 'https://amzn.to/x\n', 'plain'];
+  const got = core.classifyBatch(links);
+  assert.equal(got.length, 4);
+  assert.equal(got[0].kind, 'notAmazon');
+  assert.equal(got[1].tag, 'a\tb\\c\n');
+  assert.equal(got[1].problem, 'invalidTag');
+  assert.equal(got[2].kind, 'short');
+  assert.equal(got[3].amazon, false);
+  assert.deepEqual(core.classifyBatch([]), []);
+  const { findings } = core.auditBatch(profile, links);
+  assert.deepEqual(findings.map((f) => f.index), [1, 2]);
+});

@@ -1,11 +1,11 @@
-// Loads the built wasm core (dist/wasm) in Node for the binding tests and the benchmark.
+// Loads the built core (dist/core.js and its .wasm) in Node for the binding tests and the benchmark.
 import { readFile } from 'node:fs/promises';
 
-const dist = new URL('../../dist/wasm/', import.meta.url);
+const dist = new URL('../../dist/', import.meta.url);
 
 export async function loadCore() {
-  const core = await import(new URL('linkscope.js', dist));
-  await core.default({ module_or_path: await readFile(new URL('linkscope_bg.wasm', dist)) });
+  const core = await import(new URL('core.js', dist));
+  await core.initCore(await readFile(new URL('wasm/linkscope_bg.wasm', dist)));
   return core;
 }
 
