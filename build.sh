@@ -30,10 +30,12 @@ apt_install() {
 
 # Which way to compile Rust to wasm32: 'rustup' where its wasm32 target is (or can be)
 # installed, else 'debian': Debian's Rust with its own std source, built on the fly.
+# LINKSCOPE_WASM_ROUTE=debian|rustup forces one.
 wasm_route() {
+  if [ -n "${LINKSCOPE_WASM_ROUTE:-}" ]; then echo "$LINKSCOPE_WASM_ROUTE"; return; fi
   if command -v rustup >/dev/null; then
     if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
-      || rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+      || timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
       echo rustup; return
     fi
   fi

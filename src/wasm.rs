@@ -69,17 +69,19 @@ pub fn classify_packed(links: &str, base: Option<String>) -> String {
             if j > 0 {
                 out.push('\t');
             }
-            let field = match field {
-                Some("") => "\\e",
-                other => other.unwrap_or(""),
-            };
-            for ch in field.chars() {
-                match ch {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    _ => out.push(ch),
+            match field {
+                None => {}
+                Some("") => out.push_str("\\e"),
+                Some(text) => {
+                    for ch in text.chars() {
+                        match ch {
+                            '\\' => out.push_str("\\\\"),
+                            '\t' => out.push_str("\\t"),
+                            '\n' => out.push_str("\\n"),
+                            '\r' => out.push_str("\\r"),
+                            _ => out.push(ch),
+                        }
+                    }
                 }
             }
         }
