@@ -42,5 +42,5 @@ export function auditBatch(profile, links, base) {
 }
 
 export const {
-  marketplaces, generateLinks, affiliateLink, coverage, validateProfile, checkTrackingId,
+  marketplaces, generateLinks, affiliateLink, coverage, validateProfile, checkTrackingId, qrPath,
 } = wasm;

@@ -18,6 +18,7 @@ pub mod ids;
 pub mod links;
 pub mod marketplace;
 pub mod profile;
+pub mod qr;
 
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]

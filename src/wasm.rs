@@ -182,3 +182,9 @@ pub fn check_tracking_id(id: &str, marketplace_name: &str) -> Result<JsValue, Js
     };
     to_js(&check)
 }
+
+/// A QR code of `text` as `{ size, path }` (an SVG path), or `null` when the text is too long.
+#[wasm_bindgen(js_name = qrPath)]
+pub fn qr_path(text: &str) -> Result<JsValue, JsError> {
+    to_js(&crate::qr::qr_path(text))
+}
