@@ -1,0 +1,25 @@
+// What the extension's parts say to each other, and the UI strings helper.
+
+/** Message types, one `switch` in each receiver. */
+export const MSG = Object.freeze({
+  audit: 'audit', // overlay -> worker: { links, page } -> { findings, summary }
+  pageSummary: 'pageSummary', // popup -> worker: { tabId } -> { summary } or { error }
+  inspect: 'inspect', // popup -> worker: { tabId } -> { links, summary } or { error }
+  openOptions: 'openOptions', // toast -> worker
+  clipboardWrite: 'clipboardWrite', // worker -> offscreen document: { text } -> { ok }
+});
+
+/** A UI string from _locales, with `$1`-style substitutions. */
+export function t(key, ...subs) {
+  return chrome.i18n.getMessage(key, subs.map(String)) || key;
+}
+
+/** Fills `data-i18n` (text) and `data-i18n-<attr>` (attributes) under `root`. */
+export function localize(root = document) {
+  for (const el of root.querySelectorAll('*')) {
+    for (const { name, value } of [...el.attributes]) {
+      if (name === 'data-i18n') el.textContent = t(value);
+      else if (name.startsWith('data-i18n-')) el.setAttribute(name.slice('data-i18n-'.length), t(value));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+// The options page: home store, a tracking ID per marketplace (checked as typed), OneLink,
+// link preferences, and import/export of the profile JSON. The core validates everything;
+// an invalid import leaves the saved settings untouched.
+import { initCore, marketplaces, checkTrackingId, validateProfile } from './core.js';
+import { loadSettings, saveProfile } from './settings.js';
+import { validateImport } from './import.js';
+import { t, localize } from './messages.js';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+let table = [];
+
+/** Draws the form for `profile`. */
+function render(profile) {
+  const home = $('home');
+  home.replaceChildren(...table.map((m) => el('option', { value: m.domain, textContent: `${m.name} (${m.domain})` })));
+  home.value = profile.home;
+  $('ids').replaceChildren(...table.map((m) => idRow(m, profile)));
+  updateOnelinkAvailability();
+  $('keep-variant').checked = profile.preferences?.keepVariant ?? true;
+  $('keep-subtag').checked = profile.preferences?.keepSubtag ?? true;
+  const target = profile.preferences?.copyTarget ?? 'link';
+  document.querySelector(`input[name=copy-target][value="${target}"]`).checked = true;
+}
+
+function idRow(m, profile) {
+  const input = el('input', { type: 'text', id: `id-${m.domain}`, value: profile.trackingIds?.[m.domain] ?? '', spellcheck: false, autocomplete: 'off' });
+  input.placeholder = m.tagSuffix ? t('idPlaceholder', m.tagSuffix) : '';
+  input.dataset.marketplace = m.domain;
+  const hint = el('span', { className: 'hint', id: `hint-${m.domain}` });
+  input.setAttribute('aria-describedby', hint.id);
+  input.addEventListener('input', () => checkId(input, hint));
+  checkId(input, hint);
+  const onelink = el('input', { type: 'checkbox', id: `onelink-${m.domain}`, checked: (profile.oneLink ?? []).includes(m.domain) });
+  onelink.dataset.marketplace = m.domain;
+  onelink.dataset.eligible = String(m.onelinkFromUs);
+  const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: m.name }), el('div', { className: 'domain', textContent: m.domain }));
+  const onelinkLabel = el('label', { className: 'check' }, onelink, el('span', { className: 'visually-hidden', textContent: t('onelinkFor', m.name) }));
+  const row = el('tr', {}, el('td', {}, name), el('td', {}, input, hint), el('td', {}, onelinkLabel));
+  row.dataset.marketplace = m.domain;
+  return row;
+}
+
+/** The core's verdict on a tracking ID as it is typed: an error, a suffix warning, or nothing. */
+function checkId(input, hint) {
+  const value = input.value.trim();
+  const { error, warning } = value ? checkTrackingId(value, input.dataset.marketplace) : { error: null, warning: null };
+  hint.textContent = error ?? warning ?? '';
+  hint.className = `hint ${error ? 'error' : warning ? 'warning' : ''}`;
+  input.setAttribute('aria-invalid', String(Boolean(error)));
+}
+
+/** OneLink links other stores to the home store: not the home itself, and for a US home only
+ * the marketplaces Amazon lists. */
+function updateOnelinkAvailability() {
+  const home = $('home').value;
+  for (const box of document.querySelectorAll('input[id^="onelink-"]')) {
+    const m = box.dataset.marketplace;
+    const allowed = m !== home && (home !== 'amazon.com' || box.dataset.eligible === 'true');
+    box.disabled = !allowed;
+    if (!allowed) box.checked = false;
+    box.closest('tr').classList.toggle('home-row', m === home);
+  }
+}
+
+/** The profile the form describes (the core's JSON form, not yet validated). */
+function formProfile() {
+  const trackingIds = {};
+  for (const input of document.querySelectorAll('#ids input[type=text]')) {
+    if (input.value.trim()) trackingIds[input.dataset.marketplace] = input.value.trim();
+  }
+  const oneLink = [...document.querySelectorAll('input[id^="onelink-"]:checked')].map((b) => b.dataset.marketplace);
+  return {
+    version: 1,
+    home: $('home').value,
+    trackingIds,
+    oneLink,
+    preferences: {
+      keepVariant: $('keep-variant').checked,
+      keepSubtag: $('keep-subtag').checked,
+      copyTarget: document.querySelector('input[name=copy-target]:checked').value,
+    },
+  };
+}
+
+function showErrors(list, errors) {
+  $(list).replaceChildren(...errors.map((e) => el('li', { textContent: `${e.field}: ${e.message}` })));
+}
+
+function flash(id, text) {
+  $(id).textContent = text;
+  setTimeout(() => ($(id).textContent = ''), 4000);
+}
+
+async function save(event) {
+  event.preventDefault();
+  const checked = validateProfile(formProfile());
+  showErrors('save-errors', checked.errors);
+  if (!checked.ok) return;
+  try {
+    await saveProfile(checked.profile);
+    flash('save-status', t('saved'));
+  } catch (e) {
+    showErrors('save-errors', [{ field: t('settings'), message: e.message }]);
+  }
+}
+
+async function importText(text) {
+  const checked = validateImport(text);
+  showErrors('import-errors', checked.errors);
+  if (!checked.ok) {
+    flash('import-status', '');
+    return;
+  }
+  try {
+    await saveProfile(checked.profile);
+  } catch (e) {
+    showErrors('import-errors', [{ field: t('settings'), message: e.message }]);
+    return;
+  }
+  render(checked.profile);
+  $('import-text').value = '';
+  flash('import-status', t('imported'));
+}
+
+async function exportSettings() {
+  const { settings } = await loadSettings();
+  const text = `${JSON.stringify(settings.profile, null, 2)}\n`;
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  el('a', { href: url, download: 'linkscope-profile.json' }).click();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+async function main() {
+  localize();
+  await initCore();
+  table = marketplaces().marketplaces.toSorted((a, b) => a.name.localeCompare(b.name));
+  const { settings, writable } = await loadSettings();
+  render(settings.profile);
+  $('read-only').hidden = writable;
+  $('save').disabled = !writable;
+  $('home').addEventListener('change', updateOnelinkAvailability);
+  $('profile-form').addEventListener('submit', save);
+  $('export').addEventListener('click', exportSettings);
+  $('import').addEventListener('click', () => importText($('import-text').value));
+  $('import-file').addEventListener('change', async (e) => {
+    const [file] = e.target.files;
+    if (file) await importText(await file.text());
+    e.target.value = '';
+  });
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => showErrors('save-errors', [{ field: t('settings'), message: e.message }]));
