@@ -100,8 +100,8 @@ run_tests() {
   log "cargo fmt --check"; cargo fmt --check
   log "cargo clippy"; cargo clippy -q --all-targets -- -D warnings
   log "cargo test"; cargo test -q 2>&1
-  log "binding and end-to-end tests (node --test)"
-  node --test --test-reporter=spec tests/js/
+  log "binding tests in Node, end-to-end tests in Chromium (node --test)"
+  node --test --test-reporter=spec tests/js/ tests/e2e/
 }
 
 case "${1:-build}" in

@@ -19,7 +19,8 @@ export async function startServer() {
       res.end(manyLinks(Number(url.searchParams.get('n') ?? 10000)));
       return;
     }
-    const headers = { 'content-type': url.pathname.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' };
+    const type = { '.js': 'text/javascript', '.css': 'text/css' }[path.extname(url.pathname)] ?? 'text/html; charset=utf-8';
+    const headers = { 'content-type': type };
     if (url.pathname === '/strict-csp.html') {
       headers['content-security-policy'] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'";
     }
