@@ -107,6 +107,9 @@ run_tests() {
 case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
-  bench) ROUTE=$(wasm_route); cargo run -q --release --bin linkscope-bench; node tests/js/bench.mjs ;;
+  bench)
+    cargo run -q --release --bin linkscope-bench
+    node tests/js/bench.mjs
+    node tests/e2e/bench.mjs ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

@@ -12,6 +12,8 @@ const ready = initCore().then(() => ({ coreReadyMs: performance.now() - workerSt
 // ---- Copying -----------------------------------------------------------------------------
 
 async function writeClipboard(text) {
+  // Firefox runs this file as an event page, which has a clipboard of its own.
+  if (!chrome.offscreen) return navigator.clipboard.writeText(text);
   if (!(await chrome.offscreen.hasDocument())) {
     await chrome.offscreen
       .createDocument({
@@ -61,10 +63,8 @@ async function pageSummary(tabId) {
   const [{ result }] = await chrome.scripting.executeScript({
     target: { tabId },
     func: () => ({
-      page: location.href,
-      links: [...document.querySelectorAll('a[href], area[href]')]
-        .map((a) => a.href)
-        .filter((href) => typeof href === 'string'),
+      page: document.baseURI,
+      links: [...document.querySelectorAll('a[href], area[href]')].map((a) => a.getAttribute('href')),
     }),
   });
   await ready;

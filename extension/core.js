@@ -38,7 +38,7 @@ export function classifyBatch(links, base) {
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
 export function auditBatch(profile, links, base) {
-  return wasm.auditBatch(profile, joinLinks(links), base);
+  return JSON.parse(wasm.auditJson(profile, joinLinks(links), base));
 }
 
 export const {

@@ -66,7 +66,8 @@
       footer button { background: #2b2c31; border-color: #5d5e66; }
     }`;
 
-  const nextSlice = () => new Promise((resolve) => setTimeout(resolve, 0));
+  // Yields to the page without setTimeout's 4 ms clamp on nested calls.
+  const nextSlice = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => setTimeout(resolve, 0));
 
   /** Runs `fn(item)` over `items` in slices of SLICE_MS, yielding to the page between them. */
   async function inSlices(items, fn) {
@@ -143,15 +144,24 @@
   }
 
   /** Classifies `anchors` in the service worker and badges the Amazon ones. */
-  async function scan(anchors) {
+  async function scan(anchors, timing = {}) {
+    let mark = performance.now();
+    const lap = (name) => {
+      timing[name] = performance.now() - mark;
+      mark = performance.now();
+    };
     for (const a of anchors) state.seen.add(a);
-    const links = anchors.map((a) => (typeof a.href === 'string' ? a.href : ''));
-    const audit = await chrome.runtime.sendMessage({ type: 'audit', links, page: location.href });
+    // The attribute as written (cheap to read); the core resolves it against the base URL.
+    const links = anchors.map((a) => a.getAttribute('href') ?? '');
+    lap('collectMs');
+    const audit = await chrome.runtime.sendMessage({ type: 'audit', links, page: document.baseURI });
+    lap('classifyMs');
     if (!audit || audit.error) throw new Error(audit?.error ?? 'no answer from Linkscope');
     const fresh = audit.findings.map((finding) => ({ anchor: anchors[finding.index], finding, badge: null }));
     // Read every position first, then write: one layout for the whole batch.
     const spots = [];
     await inSlices(fresh, (entry) => spots.push(position(entry.anchor)));
+    lap('layoutMs');
     await inSlices(fresh.map((entry, i) => ({ entry, spot: spots[i] })), ({ entry, spot }) => {
       entry.badge = makeBadge(entry.finding);
       if (spot) entry.badge.style.transform = `translate(${spot.x}px, ${spot.y}px)`;
@@ -159,6 +169,7 @@
       if (state.filter && entry.finding.verdict !== state.filter) entry.badge.classList.add('hidden');
       state.layer.append(entry.badge);
     });
+    lap('badgesMs');
     const incremental = state.entries.length > 0;
     state.entries.push(...fresh);
     if (incremental && fresh.length > 0) sortEntries(); // links added later may sit anywhere
@@ -176,6 +187,9 @@
     for (const e of state.entries) counts[e.finding.verdict] += 1;
     return { total: state.entries.length, ...counts };
   }
+
+  /** The resolved address of a link (SVG links keep theirs in `href.baseVal`). */
+  const hrefOf = (a) => (typeof a.href === 'string' ? a.href : a.href?.baseVal ?? '');
 
   function anchorsIn(root) {
     return [...root.querySelectorAll('a[href], area[href]')];
@@ -221,7 +235,7 @@
     const row = el('button', { className: 'row', role: 'listitem', title: tooltip(f) }, icon,
       el('span', {},
         el('div', { className: 'what' }, [label(f.verdict), f.marketplace, f.asin].filter(Boolean).join(' · ')),
-        el('div', { className: 'href' }, entry.anchor.href)));
+        el('div', { className: 'href' }, hrefOf(entry.anchor))));
     row.addEventListener('click', () => {
       entry.anchor.scrollIntoView({ block: 'center', behavior: 'smooth' });
       entry.badge?.classList.add('flash');
@@ -241,7 +255,7 @@
   function report() {
     return {
       page: location.href,
-      links: state.entries.map((e) => ({ href: e.anchor.href, ...publicFields(e.finding) })),
+      links: state.entries.map((e) => ({ href: hrefOf(e.anchor), ...publicFields(e.finding) })),
       summary: summary(),
     };
   }
@@ -306,10 +320,11 @@
     const start = performance.now();
     if (state.host) hide();
     mount();
-    await scan(anchorsIn(document));
+    const timing = {};
+    await scan(anchorsIn(document), timing);
     renderPanel();
     watch();
-    state.timing = { drawnMs: performance.now() - start };
+    state.timing = { ...timing, drawnMs: performance.now() - start };
     return { ...report(), timing: state.timing };
   }
 

@@ -90,16 +90,18 @@ pub fn classify_packed(links: &str, base: Option<String>) -> String {
 }
 
 /// Audits a batch of links (one string, a link a line, as for `classifyPacked`) against a
-/// profile: `{ findings, summary }`, findings for Amazon links only, each with the `index` of
-/// its link.
-#[wasm_bindgen(js_name = auditBatch)]
-pub fn audit_batch(
+/// profile: the JSON text of `{ findings, summary }`, findings for Amazon links only, each with
+/// the `index` of its link. JSON because one `JSON.parse` is far cheaper than building
+/// thousands of objects across the boundary; `extension/core.js` parses it.
+#[wasm_bindgen(js_name = auditJson)]
+pub fn audit_json(
     profile_json: JsValue,
     links: &str,
     base: Option<String>,
-) -> Result<JsValue, JsError> {
+) -> Result<String, JsError> {
     let p = profile(profile_json)?;
-    to_js(&crate::audit(&p, base.as_deref(), links.split('\n')))
+    serde_json::to_string(&crate::audit(&p, base.as_deref(), links.split('\n')))
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The tagged link for every marketplace for one product (ASIN or URL).
