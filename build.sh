@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Linkscope's one build script.
-#   ./build.sh          install what is missing, then build the extension into dist/
+#   ./build.sh          install what is missing, then build the extension into dist/, the store
+#                       packages into target/package/ and the CLI
 #   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to end
 #   ./build.sh bench    print benchmark figures
-#   ./build.sh package  build, then zip dist/ for the Chrome Web Store and a Firefox variant
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -85,14 +85,48 @@ stage_extension() {
   cp -r extension/. dist/
 }
 
+# Zips dist/ for the Chrome Web Store, and stages and zips a Firefox variant: the manifest
+# gets Firefox's background form and add-on id, without Chrome-only keys.
+package() {
+  rm -rf target/package && mkdir -p target/package
+  zip_dir dist target/package/linkscope-chrome.zip
+  cp -r dist target/package/firefox
+  node -e '
+    const fs = require("fs");
+    const file = "target/package/firefox/manifest.json";
+    const m = JSON.parse(fs.readFileSync(file, "utf8"));
+    m.background = { scripts: [m.background.service_worker], type: "module" };
+    m.permissions = m.permissions.filter((p) => p !== "offscreen");
+    delete m.minimum_chrome_version;
+    m.browser_specific_settings = { gecko: {
+      id: "linkscope@linkscope.dev", strict_min_version: "140.0",
+      data_collection_permissions: { required: ["none"] } } };
+    fs.writeFileSync(file, JSON.stringify(m, null, 2) + "\n");'
+  rm target/package/firefox/offscreen.html target/package/firefox/offscreen.js
+  zip_dir target/package/firefox target/package/linkscope-firefox.zip
+}
+
+zip_dir() {
+  python3 - "$1" "$2" <<'PY'
+import os, sys, zipfile
+src, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for d, _, files in sorted(os.walk(src)):
+        for f in sorted(files):
+            z.write(os.path.join(d, f), os.path.relpath(os.path.join(d, f), src))
+PY
+}
+
 build() {
   setup
   log "build dist/"
   rm -rf dist
   build_wasm
   stage_extension
+  package
   cargo build -q --release --bin linkscope
   log "dist/ is ready: load it unpacked at chrome://extensions (Developer mode)"
+  log "store packages: target/package/linkscope-chrome.zip, target/package/linkscope-firefox.zip"
 }
 
 run_tests() {
@@ -100,6 +134,8 @@ run_tests() {
   log "cargo fmt --check"; cargo fmt --check
   log "cargo clippy"; cargo clippy -q --all-targets -- -D warnings
   log "cargo test"; cargo test -q 2>&1
+  log "web-ext lint (Firefox variant)"
+  node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
   log "binding tests in Node, end-to-end tests in Chromium (node --test)"
   node --test --test-reporter=spec tests/js/ tests/e2e/
 }

@@ -241,6 +241,9 @@ test('the popup generates, copies and remembers the format', async () => {
   assert.equal(await popup.isChecked('input[name=format][value=markdown]'), true, 'the format is remembered');
   await popup.fill('#product-input', 'B08N5WRWNW');
   await popup.screenshot({ path: path.join(SHOTS, 'popup.png'), fullPage: true });
+  await popup.emulateMedia({ colorScheme: 'dark' });
+  await popup.screenshot({ path: path.join(SHOTS, 'popup-dark.png'), fullPage: true });
+  await popup.emulateMedia({ colorScheme: 'light' });
   await popup.fill('#product-input', 'https://amazon.com.evil.io/dp/B08N5WRWNW');
   assert.match(await popup.textContent('#product-info'), /not an Amazon link/);
   await popup.close();
