@@ -51,10 +51,10 @@ setup() {
     log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     cargo install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
   fi
-  if [ ! -d node_modules ] || [ package.json -nt node_modules ]; then
-    log "npm install"
-    npm install --no-audit --no-fund --loglevel=error
-    touch node_modules
+  if [ ! -d tests/node_modules ] || [ tests/package.json -nt tests/node_modules ]; then
+    log "npm install (tests/)"
+    npm install --prefix tests --no-audit --no-fund --loglevel=error
+    touch tests/node_modules
   fi
 }
 
@@ -74,7 +74,7 @@ build_wasm() {
   wasm-bindgen "$out" --target web --out-dir dist/wasm --out-name linkscope \
     --remove-name-section --remove-producers-section --no-typescript
   # npm's binaryen: Debian's older wasm-opt corrupts reference-types output.
-  node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  tests/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
     --enable-nontrapping-float-to-int --enable-mutable-globals \
     dist/wasm/linkscope_bg.wasm -o dist/wasm/linkscope_bg.wasm
@@ -135,7 +135,7 @@ run_tests() {
   log "cargo clippy"; cargo clippy -q --all-targets -- -D warnings
   log "cargo test"; cargo test -q 2>&1
   log "web-ext lint (Firefox variant)"
-  node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
+  tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
   log "binding tests in Node, end-to-end tests in Chromium (node --test)"
   node --test --test-reporter=spec tests/js/ tests/e2e/
 }

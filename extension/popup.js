@@ -179,6 +179,7 @@ async function main() {
     e.preventDefault();
     chrome.runtime.openOptionsPage();
   });
+  document.body.dataset.usefulAfterMs = performance.now().toFixed(1); // links and coverage drawn
   await showPageSummary();
   document.body.dataset.ready = 'true';
 }
