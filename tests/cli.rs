@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/profile.json");
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site");
 
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_linkscope"))
         .args(args)
         .stdin(Stdio::piped())
@@ -14,9 +14,9 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let input = stdin.unwrap_or("").to_owned();
+    let input = stdin.unwrap_or_default().to_vec();
     let mut pipe = child.stdin.take().unwrap();
-    std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+    std::thread::spawn(move || pipe.write_all(&input));
     child.wait_with_output().unwrap()
 }
 
@@ -71,13 +71,17 @@ fn parse_arguments_in_order_with_the_documented_keys() {
 fn parse_stdin_skips_blank_lines() {
     let o = run(
         &["parse"],
-        Some("https://amzn.to/abc\n\n   \nnot a url\r\nhttps://amazon.de/s?k=x\n"),
+        // Blank lines are skipped; bytes that are not UTF-8 do not stop the run.
+        Some(b"https://amzn.to/abc\n\n   \nnot a url\r\nhttps://amazon.de/s?k=x\n\xff\xfe\nhttps://a.co/d/x"),
     );
     let kinds: Vec<_> = json_lines(&o)
         .iter()
         .map(|l| l["kind"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(kinds, ["short", "notAmazon", "search"]);
+    assert_eq!(
+        kinds,
+        ["short", "notAmazon", "search", "notAmazon", "short"]
+    );
 }
 
 #[test]

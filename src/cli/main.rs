@@ -170,14 +170,25 @@ fn parse(urls: &[String]) -> Result<ExitCode, Failure> {
         emit(&out?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    // Streams, so that a long list is not held in memory.
-    for input in io::stdin().lock().lines() {
-        let input = input?;
-        if !input.trim().is_empty() {
-            emit(&line(&input)?)?;
+    // Streams, so that a long list is not held in memory; bytes that are not UTF-8 become
+    // U+FFFD rather than stopping the run.
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for input in io::stdin().lock().split(b'\n') {
+        let bytes = input?;
+        let input = String::from_utf8_lossy(&bytes);
+        let input = input.strip_suffix('\r').unwrap_or(&input);
+        if input.trim().is_empty() {
+            continue;
+        }
+        match out.write_all(line(input)?.as_bytes()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
+            other => other?,
         }
     }
-    Ok(ExitCode::SUCCESS)
+    match out.flush() {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn links(input: &str, profile: &Path, format: LinksFormat) -> Result<ExitCode, Failure> {
