@@ -15,6 +15,7 @@ pub mod audit;
 pub mod classify;
 pub mod clean;
 pub mod ids;
+pub mod json;
 pub mod links;
 pub mod marketplace;
 pub mod profile;

@@ -4,13 +4,15 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use crate::json::Json;
 
 use crate::ids::TrackingId;
 use crate::marketplace::{Marketplace, MARKETPLACES};
 
 /// The profile format version this build reads and writes.
-pub const PROFILE_VERSION: u64 = 1;
+pub const PROFILE_VERSION: i64 = 1;
 
 /// Which marketplace a copied link is for when the user does not pick one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -106,17 +108,6 @@ impl Errors {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn unknown_marketplace(name: &str) -> String {
     format!("unknown marketplace \"{name}\" (use a domain such as amazon.de)")
 }
@@ -134,7 +125,7 @@ impl Profile {
 
     /// Parses and validates the JSON form, listing every problem found.
     pub fn from_json(text: &str) -> Result<Profile, ProfileErrors> {
-        match serde_json::from_str::<Value>(text) {
+        match serde_json::from_str::<Json>(text) {
             Ok(v) => Profile::from_value(&v),
             Err(e) => Err(ProfileErrors(vec![FieldError {
                 field: "(file)".into(),
@@ -144,16 +135,16 @@ impl Profile {
     }
 
     /// Validates an already-parsed JSON value.
-    pub fn from_value(v: &Value) -> Result<Profile, ProfileErrors> {
+    pub fn from_value(v: &Json) -> Result<Profile, ProfileErrors> {
         let mut errors = Errors(Vec::new());
-        let Some(obj) = v.as_object() else {
+        let Json::Object(fields) = v else {
             errors.add(
                 "(profile)",
-                format!("expected an object, found {}", type_name(v)),
+                format!("expected an object, found {}", v.kind()),
             );
             return Err(ProfileErrors(errors.0));
         };
-        for key in obj.keys() {
+        for (key, _) in fields {
             if !matches!(
                 key.as_str(),
                 "version" | "home" | "trackingIds" | "oneLink" | "preferences"
@@ -161,17 +152,18 @@ impl Profile {
                 errors.add(key.clone(), "unknown field");
             }
         }
-        match obj.get("version") {
+        match v.get("version").map(|n| (n, n.as_whole())) {
             None => errors.add("version", "missing (this build reads version 1)"),
-            Some(Value::Number(n)) if n.as_u64() == Some(PROFILE_VERSION) => {}
-            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| n > PROFILE_VERSION) => errors
-                .add(
-                    "version",
-                    format!("version {n} comes from a newer Linkscope; this one reads version 1"),
-                ),
-            Some(other) => errors.add("version", format!("expected 1, found {other}")),
+            Some((_, Some(n))) if n == PROFILE_VERSION => {}
+            Some((_, Some(n))) if n > PROFILE_VERSION => errors.add(
+                "version",
+                format!("version {n} comes from a newer Linkscope; this one reads version 1"),
+            ),
+            Some((other, _)) => {
+                errors.add("version", format!("expected 1, found {}", other.kind()))
+            }
         }
-        let home = match obj.get("home") {
+        let home = match v.get("home") {
             None => {
                 errors.add(
                     "home",
@@ -179,7 +171,7 @@ impl Profile {
                 );
                 None
             }
-            Some(Value::String(s)) => {
+            Some(Json::String(s)) => {
                 let m = Marketplace::lookup(s);
                 if m.is_none() {
                     errors.add("home", unknown_marketplace(s));
@@ -187,14 +179,14 @@ impl Profile {
                 m
             }
             Some(other) => {
-                errors.add("home", format!("expected text, found {}", type_name(other)));
+                errors.add("home", format!("expected text, found {}", other.kind()));
                 None
             }
         };
         let mut profile = Profile::new(home.unwrap_or(&MARKETPLACES[0]));
-        profile.read_tracking_ids(obj.get("trackingIds"), &mut errors);
-        profile.read_one_link(obj.get("oneLink"), home, &mut errors);
-        profile.read_preferences(obj.get("preferences"), &mut errors);
+        profile.read_tracking_ids(v.get("trackingIds"), &mut errors);
+        profile.read_one_link(v.get("oneLink"), home, &mut errors);
+        profile.read_preferences(v.get("preferences"), &mut errors);
         if errors.0.is_empty() {
             Ok(profile)
         } else {
@@ -202,12 +194,12 @@ impl Profile {
         }
     }
 
-    fn read_tracking_ids(&mut self, v: Option<&Value>, errors: &mut Errors) {
+    fn read_tracking_ids(&mut self, v: Option<&Json>, errors: &mut Errors) {
         let Some(v) = v else { return };
-        let Some(map) = v.as_object() else {
+        let Json::Object(map) = v else {
             errors.add(
                 "trackingIds",
-                format!("expected an object, found {}", type_name(v)),
+                format!("expected an object, found {}", v.kind()),
             );
             return;
         };
@@ -218,7 +210,7 @@ impl Profile {
                 continue;
             };
             let Some(text) = value.as_str() else {
-                errors.add(field, format!("expected text, found {}", type_name(value)));
+                errors.add(field, format!("expected text, found {}", value.kind()));
                 continue;
             };
             match TrackingId::parse(text.trim()) {
@@ -233,22 +225,19 @@ impl Profile {
 
     fn read_one_link(
         &mut self,
-        v: Option<&Value>,
+        v: Option<&Json>,
         home: Option<&'static Marketplace>,
         errors: &mut Errors,
     ) {
         let Some(v) = v else { return };
-        let Some(list) = v.as_array() else {
-            errors.add(
-                "oneLink",
-                format!("expected a list, found {}", type_name(v)),
-            );
+        let Json::Array(list) = v else {
+            errors.add("oneLink", format!("expected a list, found {}", v.kind()));
             return;
         };
         for (i, item) in list.iter().enumerate() {
             let field = format!("oneLink[{i}]");
             let Some(name) = item.as_str() else {
-                errors.add(field, format!("expected text, found {}", type_name(item)));
+                errors.add(field, format!("expected text, found {}", item.kind()));
                 continue;
             };
             let Some(m) = Marketplace::lookup(name) else {
@@ -273,28 +262,28 @@ impl Profile {
         self.one_link.sort_by_key(|m| m.domain);
     }
 
-    fn read_preferences(&mut self, v: Option<&Value>, errors: &mut Errors) {
+    fn read_preferences(&mut self, v: Option<&Json>, errors: &mut Errors) {
         let Some(v) = v else { return };
-        let Some(map) = v.as_object() else {
+        let Json::Object(map) = v else {
             errors.add(
                 "preferences",
-                format!("expected an object, found {}", type_name(v)),
+                format!("expected an object, found {}", v.kind()),
             );
             return;
         };
         for (key, value) in map {
             let field = format!("preferences.{key}");
             match (key.as_str(), value) {
-                ("keepVariant", Value::Bool(b)) => self.preferences.keep_variant = *b,
-                ("keepSubtag", Value::Bool(b)) => self.preferences.keep_subtag = *b,
+                ("keepVariant", Json::Bool(b)) => self.preferences.keep_variant = *b,
+                ("keepSubtag", Json::Bool(b)) => self.preferences.keep_subtag = *b,
                 ("keepVariant" | "keepSubtag", other) => errors.add(
                     field,
-                    format!("expected true or false, found {}", type_name(other)),
+                    format!("expected true or false, found {}", other.kind()),
                 ),
-                ("copyTarget", Value::String(s)) if s == "link" => {
+                ("copyTarget", Json::String(s)) if s == "link" => {
                     self.preferences.copy_target = CopyTarget::Link
                 }
-                ("copyTarget", Value::String(s)) if s == "home" => {
+                ("copyTarget", Json::String(s)) if s == "home" => {
                     self.preferences.copy_target = CopyTarget::Home
                 }
                 ("copyTarget", _) => errors.add(field, "expected \"link\" or \"home\""),
@@ -346,24 +335,34 @@ impl Profile {
     }
 
     /// The JSON form, with canonical domains in table order.
-    pub fn to_value(&self) -> Value {
-        let ids: Map<String, Value> = self
-            .tracking_ids()
-            .map(|(m, id)| (m.domain.to_owned(), Value::from(id.as_str())))
-            .collect();
-        json!({
-            "version": PROFILE_VERSION,
-            "home": self.home.domain,
-            "trackingIds": ids,
-            "oneLink": self.one_link.iter().map(|m| m.domain).collect::<Vec<_>>(),
-            "preferences": self.preferences,
-        })
+    pub fn json_form(&self) -> ProfileJson<'_> {
+        ProfileJson {
+            version: PROFILE_VERSION,
+            home: self.home.domain,
+            tracking_ids: self
+                .tracking_ids()
+                .map(|(m, id)| (m.domain, id.as_str()))
+                .collect(),
+            one_link: self.one_link.iter().map(|m| m.domain).collect(),
+            preferences: &self.preferences,
+        }
     }
 
     /// The JSON text, pretty-printed.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.to_value()).unwrap_or_default()
+        serde_json::to_string_pretty(&self.json_form()).unwrap_or_default()
     }
+}
+
+/// The JSON form of a profile, for writing it (the settings export, the CLI's `--profile`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileJson<'a> {
+    pub version: i64,
+    pub home: &'static str,
+    pub tracking_ids: BTreeMap<&'static str, &'a str>,
+    pub one_link: Vec<&'static str>,
+    pub preferences: &'a Preferences,
 }
 
 #[cfg(test)]
@@ -407,8 +406,8 @@ mod tests {
                 "trackingIds.xx",
                 // oneLink[0] (amazon.in) is only wrong for a US home; this home is unknown.
                 "oneLink[1]",
-                "preferences.copyTarget",
-                "preferences.keepVariant"
+                "preferences.keepVariant",
+                "preferences.copyTarget"
             ]
         );
         assert_eq!(fields("[1]"), ["(profile)"]);
@@ -434,7 +433,7 @@ mod tests {
         let p = Profile::from_json(text).unwrap();
         let again = Profile::from_json(&p.to_json()).unwrap();
         assert_eq!(p, again);
-        assert_eq!(p.to_value()["trackingIds"]["amazon.de"], "abc-20");
+        assert_eq!(p.json_form().tracking_ids["amazon.de"], "abc-20");
         let warned: Vec<_> = p.warnings().into_iter().map(|w| w.field).collect();
         assert_eq!(warned, ["trackingIds.amazon.de", "oneLink"]);
     }

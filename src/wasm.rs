@@ -14,7 +14,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
 
 /// A profile from its JSON form as a JS object; invalid ones throw with every field error.
 fn profile(value: JsValue) -> Result<Profile, JsError> {
-    let json: serde_json::Value =
+    let json: crate::json::Json =
         serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
     Profile::from_value(&json).map_err(|e| JsError::new(&e.to_string()))
 }
@@ -136,27 +136,26 @@ pub fn coverage(profile_json: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = validateProfile)]
 pub fn validate_profile(value: JsValue) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
-    struct Checked {
+    struct Checked<'a> {
         ok: bool,
-        profile: Option<serde_json::Value>,
+        profile: Option<crate::profile::ProfileJson<'a>>,
         errors: Vec<crate::FieldError>,
         warnings: Vec<crate::FieldError>,
     }
-    let json: serde_json::Value = match serde_wasm_bindgen::from_value(value) {
-        Ok(v) => v,
-        Err(e) => serde_json::Value::String(e.to_string()),
-    };
-    let checked = match Profile::from_value(&json) {
+    // Whatever cannot be read as JSON (a function, a symbol) is reported like any non-object.
+    let json = serde_wasm_bindgen::from_value(value).unwrap_or(crate::json::Json::Null);
+    let parsed = Profile::from_value(&json);
+    let checked = match &parsed {
         Ok(p) => Checked {
             ok: true,
-            profile: Some(p.to_value()),
+            profile: Some(p.json_form()),
             errors: Vec::new(),
             warnings: p.warnings(),
         },
         Err(e) => Checked {
             ok: false,
             profile: None,
-            errors: e.0,
+            errors: e.0.clone(),
             warnings: Vec::new(),
         },
     };
