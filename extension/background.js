@@ -2,7 +2,7 @@
 // and copying. It may be stopped at any time, so every listener is registered at the top level,
 // waits for the one `ready` promise, and reads state from chrome.storage, never from globals.
 import { initCore, auditBatch, affiliateLink, marketplaces, coverage } from './core.js';
-import { loadSettings, saveProfile, hasTrackingId, STORAGE_KEY } from './settings.js';
+import { loadSettings, saveProfile, STORAGE_KEY } from './settings.js';
 import { MSG, t } from './messages.js';
 import { validateImport } from './import.js';
 
@@ -37,8 +37,8 @@ async function copyAffiliateLink(url, { tabId, marketplace } = {}) {
   try {
     link = affiliateLink(settings.profile, url, marketplace ?? undefined);
   } catch (e) {
-    const noId = !hasTrackingId(settings.profile) || /no tracking ID/.test(e.message);
-    await toast(tabId, { title: t('copyNotPossible'), text: e.message, optionsButton: noId });
+    // Most refusals are fixed in the options (a missing tracking ID, OneLink): offer the way there.
+    await toast(tabId, { title: t('copyNotPossible'), text: e.message, optionsButton: true });
     throw e;
   }
   await writeClipboard(link.url);
@@ -153,10 +153,16 @@ async function onMenuClick(info, tab) {
 
 // ---- Listeners, all registered synchronously -----------------------------------------------
 
-chrome.runtime.onInstalled.addListener(() => buildMenus());
-chrome.runtime.onStartup.addListener(() => buildMenus());
+// Rebuilds run one after another: overlapping ones would create the same menu ids twice.
+let menusBuilt = Promise.resolve();
+const rebuildMenus = () => {
+  menusBuilt = menusBuilt.then(buildMenus).catch((e) => console.warn('Linkscope menus:', e.message));
+};
+
+chrome.runtime.onInstalled.addListener(rebuildMenus);
+chrome.runtime.onStartup.addListener(rebuildMenus);
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync' && STORAGE_KEY in changes) buildMenus();
+  if (area === 'sync' && STORAGE_KEY in changes) rebuildMenus();
 });
 chrome.contextMenus.onClicked.addListener((info, tab) => {
   onMenuClick(info, tab).catch((e) => console.warn('Linkscope:', e.message));

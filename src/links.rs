@@ -339,18 +339,6 @@ pub enum Format {
     Json,
 }
 
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.to_ascii_lowercase().as_str() {
-            "url" => Some(Format::Url),
-            "markdown" | "md" => Some(Format::Markdown),
-            "html" => Some(Format::Html),
-            "json" => Some(Format::Json),
-            _ => None,
-        }
-    }
-}
-
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
