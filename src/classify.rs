@@ -244,7 +244,7 @@ enum Keep {
     AllButNoise,
 }
 
-/// The affiliate parameters of a query, what is wrong with them, and the kept query.
+/// The affiliate parameters of a query and what is wrong with them.
 struct Query {
     tag: Option<String>,
     subtag: Option<String>,
@@ -253,6 +253,7 @@ struct Query {
 
 /// Reads the query of `url` once: the affiliate parameters, and the kept parameters appended
 /// to `clean` as a query string.
+///
 /// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
 /// query has none.
 fn read_query(url: &Url, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
