@@ -112,30 +112,20 @@ fn links_in_every_format() {
         de["url"],
         "https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21"
     );
-    let o = run(
-        &[
+    let asin_links = |format: &str| {
+        let args = [
             "links",
             "B08N5WRWNW",
             "--profile",
             PROFILE,
             "--format",
-            "markdown",
-        ],
-        None,
-    );
-    assert!(stdout(&o).contains("[Amazon.de](https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21)"));
-    let o = run(
-        &[
-            "links",
-            "B08N5WRWNW",
-            "--profile",
-            PROFILE,
-            "--format",
-            "html",
-        ],
-        None,
-    );
-    assert!(stdout(&o).contains("rel=\"sponsored nofollow\""));
+            format,
+        ];
+        stdout(&run(&args, None))
+    };
+    assert!(asin_links("markdown")
+        .contains("[Amazon.de](https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21)"));
+    assert!(asin_links("html").contains("rel=\"sponsored nofollow\""));
     let o = run(&["links", "B08N5WRWNW", "--profile", PROFILE], None);
     assert!(stdout(&o).contains(
         "amazon.fr      onelink (redirected)  https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20"
