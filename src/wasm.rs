@@ -72,6 +72,7 @@ pub fn classify_packed(links: &str, base: Option<String>) -> String {
             match field {
                 None => {}
                 Some("") => out.push_str("\\e"),
+                Some(text) if !text.contains(['\\', '\t', '\n', '\r']) => out.push_str(text),
                 Some(text) => {
                     for ch in text.chars() {
                         match ch {
