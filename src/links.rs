@@ -158,14 +158,18 @@ struct Product {
 }
 
 fn product(input: &str, profile: &Profile) -> Result<Product, LinkError> {
-    if let Some(asin) = Asin::parse(input) {
-        return Ok(Product {
+    match Asin::parse(input) {
+        Some(asin) => Ok(Product {
             asin,
             source: None,
             extra: Vec::new(),
-        });
+        }),
+        None => product_of(&classify(input), profile),
     }
-    let link = classify(input);
+}
+
+/// The product a classified link names.
+fn product_of(link: &Link, profile: &Profile) -> Result<Product, LinkError> {
     let asin = match (link.kind, link.asin) {
         (Kind::NotAmazon, _) => return Err(LinkError::NotAmazon),
         (_, Some(asin)) => asin,
@@ -176,7 +180,7 @@ fn product(input: &str, profile: &Profile) -> Result<Product, LinkError> {
     Ok(Product {
         asin,
         source: link.marketplace,
-        extra: kept_params(&link, profile),
+        extra: kept_params(link, profile),
     })
 }
 
@@ -273,16 +277,16 @@ pub fn affiliate_link(
     target: Option<&'static Marketplace>,
 ) -> Result<GeneratedLink, LinkError> {
     let input = input.trim();
-    let link = match Asin::parse(input) {
-        Some(_) => None,
-        None => Some(classify(input)),
-    };
-    if let Some(l) = &link {
-        if l.is_amazon() && !matches!(l.kind, Kind::Product | Kind::Short) {
-            return page_link(profile, l, target);
+    let p = match Asin::parse(input) {
+        Some(_) => product(input, profile)?,
+        None => {
+            let link = classify(input);
+            if link.is_amazon() && !matches!(link.kind, Kind::Product | Kind::Short) {
+                return page_link(profile, &link, target);
+            }
+            product_of(&link, profile)?
         }
-    }
-    let p = product(input, profile)?;
+    };
     let target = target.unwrap_or(match profile.preferences.copy_target {
         CopyTarget::Link => p.source.unwrap_or(profile.home),
         CopyTarget::Home => profile.home,
