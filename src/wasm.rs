@@ -6,21 +6,25 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Marketplace, Profile};
 
+/// Any error as a JS `Error` with the error's message.
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+        .map_err(js_error)
 }
 
 /// A profile from its JSON form as a JS object; invalid ones throw with every field error.
 fn profile(value: JsValue) -> Result<Profile, JsError> {
-    let json: crate::json::Json =
-        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&e.to_string()))?;
-    Profile::from_value(&json).map_err(|e| JsError::new(&e.to_string()))
+    let json: crate::json::Json = serde_wasm_bindgen::from_value(value).map_err(js_error)?;
+    Profile::from_value(&json).map_err(js_error)
 }
 
 fn marketplace(name: &str) -> Result<&'static Marketplace, JsError> {
-    Marketplace::lookup(name).ok_or_else(|| JsError::new(&format!("unknown marketplace {name}")))
+    Marketplace::lookup(name).ok_or_else(|| js_error(format!("unknown marketplace {name}")))
 }
 
 /// `{ marketplaces: [...], shortHosts: [...] }`: the one marketplace table.
@@ -101,15 +105,14 @@ pub fn audit_json(
     base: Option<String>,
 ) -> Result<String, JsError> {
     let p = profile(profile_json)?;
-    serde_json::to_string(&crate::audit(&p, base.as_deref(), links.split('\n')))
-        .map_err(|e| JsError::new(&e.to_string()))
+    serde_json::to_string(&crate::audit(&p, base.as_deref(), links.split('\n'))).map_err(js_error)
 }
 
 /// The tagged link for every marketplace for one product (ASIN or URL).
 #[wasm_bindgen(js_name = generateLinks)]
 pub fn generate_links(profile_json: JsValue, input: &str) -> Result<JsValue, JsError> {
     let p = profile(profile_json)?;
-    to_js(&crate::generate(&p, input).map_err(|e| JsError::new(&e.to_string()))?)
+    to_js(&crate::generate(&p, input).map_err(js_error)?)
 }
 
 /// The one link to copy for `input`, for `target` or where the preferences say.
@@ -121,8 +124,7 @@ pub fn affiliate_link(
 ) -> Result<JsValue, JsError> {
     let p = profile(profile_json)?;
     let target = target.as_deref().map(marketplace).transpose()?;
-    let link =
-        crate::affiliate_link(&p, input, target).map_err(|e| JsError::new(&e.to_string()))?;
+    let link = crate::affiliate_link(&p, input, target).map_err(js_error)?;
     to_js(&link)
 }
 
