@@ -60,12 +60,10 @@ async function inspect(tabId) {
 
 /** Counts the Amazon links of a tab by verdict, without showing anything on the page. */
 async function pageSummary(tabId) {
+  await chrome.scripting.executeScript({ target: { tabId }, files: ['overlay.js'] });
   const [{ result }] = await chrome.scripting.executeScript({
     target: { tabId },
-    func: () => ({
-      page: document.baseURI,
-      links: [...document.querySelectorAll('a[href], area[href]')].map((a) => a.getAttribute('href')),
-    }),
+    func: () => globalThis.linkscopeOverlay.collect(),
   });
   await ready;
   const { settings } = await loadSettings();

@@ -1,4 +1,4 @@
-// What the extension's parts say to each other, and the UI strings helper.
+// What the extension's parts say to each other, and small helpers for extension pages' UI.
 
 /** Message types, one `switch` in each receiver. */
 export const MSG = Object.freeze({
@@ -12,6 +12,13 @@ export const MSG = Object.freeze({
 /** A UI string from _locales, with `$1`-style substitutions. */
 export function t(key, ...subs) {
   return chrome.i18n.getMessage(key, subs.map(String)) || key;
+}
+
+/** A new element with properties and children. */
+export function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
 }
 
 /** Fills `data-i18n` (text) and `data-i18n-<attr>` (attributes) under `root`. */

@@ -4,15 +4,9 @@
 import { initCore, marketplaces, checkTrackingId, validateProfile } from './core.js';
 import { loadSettings, saveProfile } from './settings.js';
 import { validateImport } from './import.js';
-import { t, localize } from './messages.js';
+import { t, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 let table = [];
 

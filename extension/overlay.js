@@ -151,10 +151,9 @@
       mark = performance.now();
     };
     for (const a of anchors) state.seen.add(a);
-    // The attribute as written (cheap to read); the core resolves it against the base URL.
-    const links = anchors.map((a) => a.getAttribute('href') ?? '');
+    const { links, page } = addresses(anchors);
     lap('collectMs');
-    const audit = await chrome.runtime.sendMessage({ type: 'audit', links, page: document.baseURI });
+    const audit = await chrome.runtime.sendMessage({ type: 'audit', links, page });
     lap('classifyMs');
     if (!audit || audit.error) throw new Error(audit?.error ?? 'no answer from Linkscope');
     const fresh = audit.findings.map((finding) => ({ anchor: anchors[finding.index], finding, badge: null }));
@@ -193,6 +192,11 @@
 
   function anchorsIn(root) {
     return [...root.querySelectorAll('a[href], area[href]')];
+  }
+
+  /** The links as written (cheap to read) and the base URL the core resolves them against. */
+  function addresses(anchors) {
+    return { links: anchors.map((a) => a.getAttribute('href') ?? ''), page: document.baseURI };
   }
 
   // ---- The summary panel --------------------------------------------------------------------
@@ -336,5 +340,8 @@
     Object.assign(state, { host: null, root: null, layer: null, entries: [], seen: new WeakSet(), filter: null, observer: null });
   }
 
-  globalThis.linkscopeOverlay = { show, hide, report };
+  /** Every link of the page, for counting without showing anything. */
+  const collect = () => addresses(anchorsIn(document));
+
+  globalThis.linkscopeOverlay = { show, hide, report, collect };
 })();

@@ -2,19 +2,13 @@
 // Amazon links by verdict, and coverage at a glance.
 import { initCore, classifyBatch, generateLinks, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
-import { MSG, t, localize } from './messages.js';
+import { MSG, t, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
 const COVERAGE_ICONS = { direct: '✓', onelink: '↪', none: '–' };
 
 const view = { profile: null, links: [], selected: 0, format: 'url', tabId: undefined };
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 function status(text) {
   $('status').textContent = text;
