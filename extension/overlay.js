@@ -32,7 +32,7 @@
       font: 600 10px/14px system-ui, sans-serif; color: #fff; padding: 0 5px; border-radius: 7px;
       white-space: nowrap; pointer-events: auto; cursor: help; box-shadow: 0 0 0 1px rgb(255 255 255 / .8);
       z-index: 2147483646; }
-    .badge.hidden, .row.hidden { display: none; }
+    .badge.hidden { display: none; }
     .badge.flash { outline: 3px solid #e47911; outline-offset: 2px; }
     .panel { position: fixed; top: 12px; right: 12px; width: 340px; max-height: 70vh; display: flex;
       flex-direction: column; z-index: 2147483647; font: 13px/1.4 system-ui, sans-serif; color: #1b1b1f;
@@ -143,6 +143,18 @@
     return { x: rect.right + window.scrollX + 3, y: rect.top + window.scrollY + Math.max(0, (rect.height - 14) / 2) };
   }
 
+  /** Moves a badge to `spot` (null: its link is not rendered). */
+  function place(entry, spot) {
+    entry.badge.style.transform = spot ? `translate(${spot.x}px, ${spot.y}px)` : '';
+    showIfWanted(entry);
+  }
+
+  /** A badge shows when its link is rendered and the filter, if any, is its verdict. */
+  function showIfWanted(entry) {
+    const filtered = Boolean(state.filter && entry.finding.verdict !== state.filter);
+    entry.badge.classList.toggle('hidden', filtered || !entry.badge.style.transform);
+  }
+
   /** Classifies `anchors` in the service worker and badges the Amazon ones. */
   async function scan(anchors, timing = {}) {
     let mark = performance.now();
@@ -163,9 +175,7 @@
     lap('layoutMs');
     await inSlices(fresh.map((entry, i) => ({ entry, spot: spots[i] })), ({ entry, spot }) => {
       entry.badge = makeBadge(entry.finding);
-      if (spot) entry.badge.style.transform = `translate(${spot.x}px, ${spot.y}px)`;
-      else entry.badge.classList.add('hidden');
-      if (state.filter && entry.finding.verdict !== state.filter) entry.badge.classList.add('hidden');
+      place(entry, spot);
       state.layer.append(entry.badge);
     });
     lap('badgesMs');
@@ -250,7 +260,7 @@
 
   function setFilter(verdict) {
     state.filter = verdict;
-    for (const e of state.entries) e.badge?.classList.toggle('hidden', Boolean(verdict && e.finding.verdict !== verdict) || !e.badge.style.transform);
+    for (const e of state.entries) if (e.badge) showIfWanted(e);
     renderPanel();
   }
 
@@ -290,12 +300,7 @@
   async function relayout() {
     const spots = [];
     await inSlices(state.entries, (e) => spots.push(position(e.anchor)));
-    state.entries.forEach((e, i) => {
-      if (!e.badge) return;
-      const spot = spots[i];
-      e.badge.style.transform = spot ? `translate(${spot.x}px, ${spot.y}px)` : '';
-      e.badge.classList.toggle('hidden', !spot || Boolean(state.filter && e.finding.verdict !== state.filter));
-    });
+    state.entries.forEach((e, i) => e.badge && place(e, spots[i]));
   }
 
   function watch() {
