@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml)
+# The wasm-bindgen CLI must match the crate exactly: take the version Cargo.lock resolved.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
+WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
 TEST_PACKAGES="chromium"
 
@@ -51,11 +53,16 @@ setup() {
     log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
     cargo install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
   fi
-  if [ ! -d tests/node_modules ] || [ tests/package.json -nt tests/node_modules ]; then
-    log "npm install (tests/)"
-    npm install --prefix tests --no-audit --no-fund --loglevel=error
-    touch tests/node_modules
+  if [ ! -f tests/node_modules/.package-lock.json ] \
+    || [ tests/package-lock.json -nt tests/node_modules/.package-lock.json ]; then
+    log "npm ci (tests/: wasm-opt, web-ext, playwright-core, axe-core, pinned in the lockfile)"
+    npm ci --prefix tests --no-audit --no-fund --loglevel=error
   fi
+  local opt; opt=$(tests/node_modules/.bin/wasm-opt --version)
+  case "$opt" in
+    "wasm-opt version $WASM_OPT_VERSION "*) ;;
+    *) echo "wasm-opt: expected version $WASM_OPT_VERSION (npm binaryen), got: $opt" >&2; exit 1 ;;
+  esac
 }
 
 build_wasm() {
@@ -80,41 +87,18 @@ build_wasm() {
     dist/wasm/linkscope_bg.wasm -o dist/wasm/linkscope_bg.wasm
 }
 
-stage_extension() {
-  cp manifest.json dist/
+# dist/ gets the extension's files; tests/tools/package.mjs then writes dist/manifest.json
+# (version from Cargo.toml) and the reproducible Chrome and Firefox packages, printing their SHA-256.
+stage_and_package() {
   cp -r extension/. dist/
+  node tests/tools/package.mjs .
 }
 
-# Zips dist/ for the Chrome Web Store, and stages and zips a Firefox variant: the manifest
-# gets Firefox's background form and add-on id, without Chrome-only keys.
-package() {
-  rm -rf target/package && mkdir -p target/package
-  zip_dir dist target/package/linkscope-chrome.zip
-  cp -r dist target/package/firefox
-  node -e '
-    const fs = require("fs");
-    const file = "target/package/firefox/manifest.json";
-    const m = JSON.parse(fs.readFileSync(file, "utf8"));
-    m.background = { scripts: [m.background.service_worker], type: "module" };
-    m.permissions = m.permissions.filter((p) => p !== "offscreen");
-    delete m.minimum_chrome_version;
-    m.browser_specific_settings = { gecko: {
-      id: "linkscope@linkscope.dev", strict_min_version: "140.0",
-      data_collection_permissions: { required: ["none"] } } };
-    fs.writeFileSync(file, JSON.stringify(m, null, 2) + "\n");'
-  rm target/package/firefox/offscreen.html target/package/firefox/offscreen.js
-  zip_dir target/package/firefox target/package/linkscope-firefox.zip
-}
-
-zip_dir() {
-  python3 - "$1" "$2" <<'PY'
-import os, sys, zipfile
-src, out = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-    for d, _, files in sorted(os.walk(src)):
-        for f in sorted(files):
-            z.write(os.path.join(d, f), os.path.relpath(os.path.join(d, f), src))
-PY
+# Whether dist/ is older than anything it is built from.
+dist_is_stale() {
+  [ -f target/dist.stamp ] || return 0
+  [ -n "$(find src extension manifest.json Cargo.toml Cargo.lock build.sh tests/tools/package.mjs \
+    -newer target/dist.stamp -print -quit)" ]
 }
 
 build() {
@@ -122,15 +106,15 @@ build() {
   log "build dist/"
   rm -rf dist
   build_wasm
-  stage_extension
-  package
+  stage_and_package
   cargo build -q --release --bin linkscope
+  touch target/dist.stamp
   log "dist/ is ready: load it unpacked at chrome://extensions (Developer mode)"
   log "store packages: target/package/linkscope-chrome.zip, target/package/linkscope-firefox.zip"
 }
 
 run_tests() {
-  [ -f dist/wasm/linkscope_bg.wasm ] || { echo "Run ./build.sh first." >&2; exit 1; }
+  if dist_is_stale; then log "sources changed since the last build: building first"; build; fi
   log "cargo fmt --check"; cargo fmt --check
   log "cargo clippy"; cargo clippy -q --all-targets -- -D warnings
   log "cargo test"; cargo test -q 2>&1
