@@ -106,8 +106,10 @@ function formProfile() {
   };
 }
 
+/** Lists profile field errors (`{ field, message }`, said in words) or plain lines. */
 function showErrors(list, errors) {
-  $(list).replaceChildren(...describeErrors(errors).map((text) => el('li', { textContent: text })));
+  const lines = errors.map((e) => (typeof e === 'string' ? e : describeErrors([e])[0]));
+  $(list).replaceChildren(...lines.map((text) => el('li', { textContent: text })));
 }
 
 function flash(id, text) {
@@ -125,7 +127,7 @@ async function save(event) {
     markSaved();
     flash('save-status', t('saved'));
   } catch (e) {
-    showErrors('save-errors', [{ field: t('settings'), message: e.message }]);
+    showErrors('save-errors', [`${t('settings')}: ${e.message}`]);
   }
 }
 
@@ -139,7 +141,7 @@ async function importText(text) {
   try {
     await saveProfile(checked.profile);
   } catch (e) {
-    showErrors('import-errors', [{ field: t('settings'), message: e.message }]);
+    showErrors('import-errors', [`${t('settings')}: ${e.message}`]);
     return;
   }
   render(checked.profile);
@@ -183,4 +185,4 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => showErrors('save-errors', [{ field: t('settings'), message: e.message }]));
+main().catch((e) => showErrors('save-errors', [`${t('settings')}: ${e.message}`]));

@@ -223,4 +223,4 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => status(e.message));
+main().catch((e) => status(e.message, { refused: true }));

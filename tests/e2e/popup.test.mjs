@@ -423,6 +423,9 @@ test('settings saved by a newer Linkscope are shown read-only, never overwritten
   assert.equal(await page.isVisible('#read-only'), true);
   assert.equal(await page.isDisabled('#save'), true);
   await assert.rejects(importProfile(JSON.stringify(PROFILE)), /newer version of Linkscope/);
+  await page.fill('#import-text', JSON.stringify(PROFILE));
+  await page.click('#import');
+  assert.match(await page.textContent('#import-errors li'), /^Settings: These settings were saved by a newer version/);
   assert.deepEqual(await stored(), newer);
   await worker.evaluate((p) => chrome.storage.sync.set({ settings: { schema: 1, profile: p, ui: { format: 'url' } } }), PROFILE);
   await page.close();
