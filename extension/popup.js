@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
 const COVERAGE_ICONS = { direct: '✓', onelink: '↪', none: '–' };
 
-const view = { profile: null, input: '', links: [], selected: 0, format: 'url', tabId: undefined };
+const view = { profile: null, input: '', links: [], format: 'url', tabId: undefined };
 
 /** Says what a copy did: "Copied …", or why nothing was copied and the way to the options. */
 function status(text, { refused = false } = {}) {
@@ -109,7 +109,6 @@ function copyRow(row) {
 
 /** Marks a row as selected and draws the QR code of the link that would be copied for it. */
 function select(index, { scroll = false } = {}) {
-  view.selected = index;
   const rows = [...$('links').children];
   rows.forEach((li, i) => {
     li.classList.toggle('selected', i === index);

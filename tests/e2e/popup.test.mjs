@@ -158,6 +158,7 @@ test('the popup generates, copies and remembers the format; uncovered rows refus
   await popup.click(`${row('amazon.in')} button.pick`);
   assert.equal(await popup.getAttribute(`${row('amazon.in')} button.pick`, 'aria-pressed'), 'true');
   assert.equal(await popup.isVisible('#qr'), false, 'no QR code of an untagged link');
+  await popup.screenshot({ path: path.join(SHOTS, 'popup-refused.png') });
 
   await popup.check('input[name=format][value=markdown]');
   await popupCopy(popup, `${row('amazon.co.uk')} button.copy`);
