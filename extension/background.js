@@ -4,7 +4,7 @@
 import { initCore, auditBatch, affiliateLink, marketplaces, coverage } from './core.js';
 import { loadSettings, saveProfile, STORAGE_KEY } from './settings.js';
 import { MSG, t } from './messages.js';
-import { validateImport } from './import.js';
+import { validateImport, describeErrors } from './import.js';
 
 const workerStart = performance.now();
 const ready = initCore().then(() => ({ coreReadyMs: performance.now() - workerStart }));
@@ -91,7 +91,7 @@ async function toast(tabId, message) {
 async function importSettings(json) {
   await ready;
   const checked = validateImport(json);
-  if (!checked.ok) throw new Error(checked.errors.map((e) => `${e.field}: ${e.message}`).join('\n'));
+  if (!checked.ok) throw new Error(describeErrors(checked.errors).join('\n'));
   await saveProfile(checked.profile);
   return checked.profile;
 }

@@ -44,3 +44,6 @@ export function auditBatch(profile, links, base) {
 export const {
   marketplaces, generateLinks, affiliateLink, coverage, validateProfile, checkTrackingId, qrPath,
 } = wasm;
+
+/** `{ asin, marketplace }` of what a user typed (ASIN, ISBN-13, link without https://), or throws. */
+export const { productOf } = wasm;

@@ -14,6 +14,17 @@ export function t(key, ...subs) {
   return chrome.i18n.getMessage(key, subs.map(String)) || key;
 }
 
+/**
+ * A count in words, plural-safe: the message `<key>_<category>` for the UI language's plural
+ * category of `n` (`one`, `few`, `other`, …), falling back to `<key>_other`; `$1` is the number.
+ */
+export function plural(key, n) {
+  const language = chrome.i18n.getUILanguage();
+  const number = new Intl.NumberFormat(language).format(n);
+  const category = new Intl.PluralRules(language).select(n);
+  return chrome.i18n.getMessage(`${key}_${category}`, [number]) || t(`${key}_other`, number);
+}
+
 /** A new element with properties and children. */
 export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);

@@ -3,12 +3,14 @@
 // an invalid import leaves the saved settings untouched.
 import { initCore, marketplaces, checkTrackingId, validateProfile } from './core.js';
 import { loadSettings, saveProfile } from './settings.js';
-import { validateImport } from './import.js';
+import { validateImport, fileText, describeErrors } from './import.js';
 import { t, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 
 let table = [];
+/** The form as last saved or loaded (JSON), to tell unsaved changes. */
+let savedForm = '';
 
 /** Draws the form for `profile`. */
 function render(profile) {
@@ -16,11 +18,12 @@ function render(profile) {
   home.replaceChildren(...table.map((m) => el('option', { value: m.domain, textContent: `${m.name} (${m.domain})` })));
   home.value = profile.home;
   $('ids').replaceChildren(...table.map((m) => idRow(m, profile)));
-  updateOnelinkAvailability();
+  updateHome();
   $('keep-variant').checked = profile.preferences?.keepVariant ?? true;
   $('keep-subtag').checked = profile.preferences?.keepSubtag ?? true;
   const target = profile.preferences?.copyTarget ?? 'link';
   document.querySelector(`input[name=copy-target][value="${target}"]`).checked = true;
+  markSaved();
 }
 
 function idRow(m, profile) {
@@ -36,7 +39,9 @@ function idRow(m, profile) {
   onelink.dataset.eligible = String(m.onelinkFromUs);
   const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: m.name }), el('div', { className: 'domain', textContent: m.domain }));
   const onelinkLabel = el('label', { className: 'check' }, onelink, el('span', { className: 'visually-hidden', textContent: t('onelinkFor', m.name) }));
-  const row = el('tr', {}, el('td', {}, name), el('td', {}, input, hint), el('td', {}, onelinkLabel));
+  const why = el('span', { className: 'why', id: `why-${m.domain}` });
+  onelink.setAttribute('aria-describedby', why.id);
+  const row = el('tr', {}, el('td', {}, name), el('td', {}, input, hint), el('td', {}, onelinkLabel, why));
   row.dataset.marketplace = m.domain;
   return row;
 }
@@ -50,17 +55,35 @@ function checkId(input, hint) {
   input.setAttribute('aria-invalid', String(Boolean(error)));
 }
 
-/** OneLink links other stores to the home store: not the home itself, and for a US home only
- * the marketplaces Amazon lists. */
-function updateOnelinkAvailability() {
+/**
+ * The home store's row first, the others by name; OneLink boxes only where OneLink can link a
+ * store to the home one (not the home itself; for a US home, only the marketplaces Amazon
+ * lists), and a disabled box says why.
+ */
+function updateHome() {
   const home = $('home').value;
+  const rows = [...$('ids').children];
+  $('ids').append(...rows.filter((r) => r.dataset.marketplace === home), ...rows.filter((r) => r.dataset.marketplace !== home));
   for (const box of document.querySelectorAll('input[id^="onelink-"]')) {
     const m = box.dataset.marketplace;
-    const allowed = m !== home && (home !== 'amazon.com' || box.dataset.eligible === 'true');
-    box.disabled = !allowed;
-    if (!allowed) box.checked = false;
+    const why = m === home ? t('optionsOnelinkHome') : home === 'amazon.com' && box.dataset.eligible !== 'true' ? t('optionsOnelinkNotFromUs') : '';
+    box.disabled = Boolean(why);
+    if (why) box.checked = false;
+    $(`why-${m}`).textContent = why;
     box.closest('tr').classList.toggle('home-row', m === home);
   }
+}
+
+/** Shows whether the form differs from what is saved; leaving then asks first. */
+function markSaved() {
+  savedForm = JSON.stringify(formProfile());
+  updateUnsaved();
+}
+
+const unsaved = () => savedForm !== '' && JSON.stringify(formProfile()) !== savedForm;
+
+function updateUnsaved() {
+  $('unsaved').hidden = !unsaved();
 }
 
 /** The profile the form describes (the core's JSON form, not yet validated). */
@@ -83,8 +106,10 @@ function formProfile() {
   };
 }
 
+/** Lists profile field errors (`{ field, message }`, said in words) or plain lines. */
 function showErrors(list, errors) {
-  $(list).replaceChildren(...errors.map((e) => el('li', { textContent: `${e.field}: ${e.message}` })));
+  const lines = errors.map((e) => (typeof e === 'string' ? e : describeErrors([e])[0]));
+  $(list).replaceChildren(...lines.map((text) => el('li', { textContent: text })));
 }
 
 function flash(id, text) {
@@ -99,9 +124,10 @@ async function save(event) {
   if (!checked.ok) return;
   try {
     await saveProfile(checked.profile);
+    markSaved();
     flash('save-status', t('saved'));
   } catch (e) {
-    showErrors('save-errors', [{ field: t('settings'), message: e.message }]);
+    showErrors('save-errors', [`${t('settings')}: ${e.message}`]);
   }
 }
 
@@ -115,7 +141,7 @@ async function importText(text) {
   try {
     await saveProfile(checked.profile);
   } catch (e) {
-    showErrors('import-errors', [{ field: t('settings'), message: e.message }]);
+    showErrors('import-errors', [`${t('settings')}: ${e.message}`]);
     return;
   }
   render(checked.profile);
@@ -134,21 +160,29 @@ async function exportSettings() {
 async function main() {
   localize();
   await initCore();
-  table = marketplaces().marketplaces.toSorted((a, b) => a.name.localeCompare(b.name));
+  table = marketplaces().marketplaces.toSorted((a, b) => a.name.localeCompare(b.name)); // home first: updateHome
   const { settings, writable } = await loadSettings();
   render(settings.profile);
   $('read-only').hidden = writable;
   $('save').disabled = !writable;
-  $('home').addEventListener('change', updateOnelinkAvailability);
+  $('home').addEventListener('change', updateHome);
+  $('profile-form').addEventListener('input', updateUnsaved);
+  $('profile-form').addEventListener('change', updateUnsaved);
+  addEventListener('beforeunload', (e) => {
+    if (unsaved()) e.preventDefault();
+  });
   $('profile-form').addEventListener('submit', save);
   $('export').addEventListener('click', exportSettings);
   $('import').addEventListener('click', () => importText($('import-text').value));
   $('import-file').addEventListener('change', async (e) => {
     const [file] = e.target.files;
-    if (file) await importText(await file.text());
     e.target.value = '';
+    if (!file) return;
+    const text = fileText(await file.arrayBuffer());
+    if (text === null) showErrors('import-errors', [{ field: '(file)', message: t('optionsBinaryFile', file.name) }]);
+    else await importText(text);
   });
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => showErrors('save-errors', [{ field: t('settings'), message: e.message }]));
+main().catch((e) => showErrors('save-errors', [`${t('settings')}: ${e.message}`]));

@@ -1,19 +1,22 @@
 // The toolbar popup: tagged links for a product in every marketplace, the current page's
 // Amazon links by verdict, and coverage at a glance.
-import { initCore, classifyBatch, generateLinks, coverage, qrPath } from './core.js';
+import { initCore, classifyBatch, generateLinks, affiliateLink, productOf, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
-import { MSG, t, localize, el } from './messages.js';
+import { MSG, t, plural, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
 const COVERAGE_ICONS = { direct: '✓', onelink: '↪', none: '–' };
 
-const view = { profile: null, links: [], selected: 0, format: 'url', tabId: undefined };
+const view = { profile: null, input: '', links: [], format: 'url', tabId: undefined };
 
-function status(text) {
+/** Says what a copy did: "Copied …", or why nothing was copied and the way to the options. */
+function status(text, { refused = false } = {}) {
   $('status').textContent = text;
+  $('status').classList.toggle('refused', refused);
+  $('status-options').hidden = !refused;
   clearTimeout(status.timer);
-  status.timer = setTimeout(() => ($('status').textContent = ''), 3000);
+  if (!refused) status.timer = setTimeout(() => ($('status').textContent = ''), 3000);
 }
 
 /** The tab the popup is about: the active one, or `?tab=ID` (tests open the popup as a tab). */
@@ -26,8 +29,25 @@ async function targetTab() {
 
 const textOf = (link) => (view.format === 'url' ? link.url : link[view.format]);
 
+/**
+ * The link to copy for a marketplace, decided by the core exactly as for the right-click menu:
+ * `{ link }`, or `{ refusal }` when no tracking ID of the user's earns there.
+ */
+function copyable(marketplace) {
+  try {
+    return { link: affiliateLink(view.profile, view.input, marketplace) };
+  } catch (e) {
+    return { refusal: e.message };
+  }
+}
+
 async function copy(text, what) {
-  await navigator.clipboard.writeText(text);
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    status(t('copyFailed'), { refused: true });
+    return;
+  }
   status(t('copiedWhat', what));
 }
 
@@ -36,58 +56,74 @@ async function copy(text, what) {
 function showLinks(input) {
   const list = $('links');
   list.replaceChildren();
+  view.input = input.trim();
   view.links = [];
   $('copy-all').disabled = true;
   $('qr-box').hidden = true;
+  status('');
   const info = $('product-info');
-  if (!input.trim()) {
+  info.classList.remove('error');
+  if (!view.input) {
     info.textContent = t('pasteHint');
     return;
   }
+  let product;
   try {
-    view.links = generateLinks(view.profile, input);
+    product = productOf(view.input);
+    view.links = generateLinks(view.profile, view.input);
   } catch (e) {
     info.textContent = e.message;
+    info.classList.add('error');
     return;
   }
-  const [link] = classifyBatch([input.trim()]);
-  const asin = link.asin ?? input.trim().toUpperCase();
-  info.textContent = link.marketplace ? t('productOn', asin, link.marketplace) : t('productAsin', asin);
+  info.textContent = product.marketplace ? t('productOn', product.asin, product.marketplace) : t('productAsin', product.asin);
   view.links.forEach((l, i) => list.append(linkRow(l, i)));
   $('copy-all').disabled = false;
-  select(view.links.findIndex((l) => l.coverage !== 'none'));
+  // The link's own store (the page's, on a product page), else the first row: the home store.
+  select(Math.max(0, view.links.findIndex((l) => l.marketplace === product.marketplace)), { scroll: true });
 }
 
 function linkRow(link, index) {
   const coverageText = link.redirected ? t('viaOnelink') : t(`coverage_${link.coverage}`);
-  const button = el('button', { className: 'copy', textContent: t('copy') });
-  button.setAttribute('aria-label', t('copyFor', link.label));
-  button.addEventListener('click', (e) => {
-    e.stopPropagation();
-    copy(textOf(link), link.label);
-  });
-  const row = el('li', { className: `link ${link.coverage}`, tabIndex: 0 },
+  const pick = el('button', { type: 'button', className: 'pick' },
     el('span', { className: 'country', textContent: link.country }),
     el('span', { className: 'where' },
       el('span', { className: 'label', textContent: link.label }),
       el('span', { className: `pill ${link.coverage}`, textContent: `${COVERAGE_ICONS[link.coverage]} ${coverageText}` }),
-      el('span', { className: 'url', textContent: link.url })),
-    button);
+      el('span', { className: 'url', textContent: link.url })));
+  pick.setAttribute('aria-pressed', 'false');
+  pick.addEventListener('click', () => select(index));
+  const button = el('button', { type: 'button', className: 'copy', textContent: t('copy') });
+  button.setAttribute('aria-label', t('copyFor', link.label));
+  button.addEventListener('click', () => copyRow(link));
+  const row = el('li', { className: `link ${link.coverage}` }, pick, button);
   row.dataset.marketplace = link.marketplace;
-  row.addEventListener('click', () => select(index));
-  row.addEventListener('keydown', (e) => e.key === 'Enter' && select(index));
   return row;
 }
 
-/** Marks a link as selected and draws its QR code. */
-function select(index) {
-  if (index < 0) return;
-  view.selected = index;
-  [...$('links').children].forEach((li, i) => li.setAttribute('aria-selected', String(i === index)));
-  const link = view.links[index];
-  const qr = qrPath(link.url);
-  $('qr-box').hidden = !qr;
-  if (!qr) return;
+function copyRow(row) {
+  const { link, refusal } = copyable(row.marketplace);
+  if (refusal) status(t('copyRefused', refusal), { refused: true });
+  else copy(textOf(link), link.label);
+}
+
+/** Marks a row as selected and draws the QR code of the link that would be copied for it. */
+function select(index, { scroll = false } = {}) {
+  const rows = [...$('links').children];
+  rows.forEach((li, i) => {
+    li.classList.toggle('selected', i === index);
+    li.querySelector('.pick').setAttribute('aria-pressed', String(i === index));
+  });
+  if (scroll) rows[index]?.scrollIntoView({ block: 'nearest' });
+  const row = view.links[index];
+  const { link, refusal } = copyable(row.marketplace);
+  const qr = link && qrPath(link.url);
+  $('qr-box').hidden = false;
+  $('qr').toggleAttribute('hidden', !qr); // an SVG element has no `hidden` property
+  if (!qr) {
+    $('qr-caption').textContent = t('popupNoQr', row.label, refusal ?? t('popupQrTooLong'));
+    return;
+  }
   const svg = $('qr');
   svg.setAttribute('viewBox', `0 0 ${qr.size} ${qr.size}`);
   svg.setAttribute('aria-label', t('qrFor', link.label));
@@ -95,10 +131,17 @@ function select(index) {
   $('qr-caption').textContent = t('qrCaption', link.label);
 }
 
+/** Every link the core lets the user copy; refuses, leaving the clipboard alone, when none. */
 function copyAll() {
-  const covered = view.links.filter((l) => l.coverage !== 'none');
-  const lines = covered.map((l) => (view.format === 'url' ? `${l.label}: ${l.url}` : textOf(l)));
-  copy(lines.join('\n'), t('allLinks', covered.length));
+  const made = view.links.map((l) => copyable(l.marketplace).link).filter(Boolean);
+  if (made.length === 0) {
+    status(t('copyNothingCovered'), { refused: true });
+    return;
+  }
+  const lines = made.map((l) => (view.format === 'url' ? `${l.label}: ${l.url}` : textOf(l)));
+  const left = view.links.length - made.length;
+  const what = plural('copyAllLinks', made.length) + (left > 0 ? ` ${plural('copyLeftOut', left)}` : '');
+  copy(lines.join('\n'), what);
 }
 
 // ---- The current page ------------------------------------------------------------------------
@@ -114,7 +157,7 @@ async function showPageSummary() {
     return;
   }
   const { summary } = answer;
-  $('page-summary').textContent = t('pageTotal', summary.total);
+  $('page-summary').textContent = plural('popupPageTotal', summary.total);
   for (const verdict of Object.keys(VERDICT_ICONS)) {
     if (summary[verdict] === 0) continue;
     counts.append(el('li', { className: `count ${verdict}` },
@@ -169,6 +212,7 @@ async function main() {
   $('copy-all').addEventListener('click', copyAll);
   $('show-overlay').addEventListener('click', showOverlay);
   $('first-run-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+  $('status-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
   $('options-link').addEventListener('click', (e) => {
     e.preventDefault();
     chrome.runtime.openOptionsPage();
@@ -178,4 +222,4 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-main().catch((e) => status(e.message));
+main().catch((e) => status(e.message, { refused: true }));

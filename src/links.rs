@@ -95,6 +95,10 @@ pub enum LinkError {
     InvalidAsin,
     /// No tracking ID earns in this marketplace.
     NotCovered(&'static Marketplace),
+    /// An ISBN-13 whose check digit does not fit.
+    InvalidIsbn,
+    /// An ISBN-13 starting with 979: it has no ISBN-10, so it is no ASIN.
+    NoIsbn10,
 }
 
 impl fmt::Display for LinkError {
@@ -112,6 +116,13 @@ impl fmt::Display for LinkError {
                 f,
                 "no tracking ID for {}: add one in the options, or enable OneLink for it",
                 m.domain
+            ),
+            LinkError::InvalidIsbn => {
+                f.write_str("not a valid ISBN-13: the check digit does not fit")
+            }
+            LinkError::NoIsbn10 => f.write_str(
+                "an ISBN-13 starting with 979 has no ISBN-10, so Amazon has no ASIN for it: \
+                 search for the book on Amazon and paste the product link",
             ),
         }
     }
@@ -157,31 +168,145 @@ struct Product {
     extra: Vec<(String, String)>,
 }
 
-fn product(input: &str, profile: &Profile) -> Result<Product, LinkError> {
-    match Asin::parse(input) {
-        Some(asin) => Ok(Product {
+/// What a user typed or pasted, read the forgiving way: an ASIN, an ISBN-13 (978…, the book's
+/// ISBN-10 is its ASIN), or a link, with or without `https://` (`amazon.de/dp/…`).
+enum Input {
+    Asin(Asin),
+    Link(Link),
+}
+
+fn read_input(input: &str) -> Result<Input, LinkError> {
+    let input = input.trim();
+    if let Some(asin) = Asin::parse(input) {
+        return Ok(Input::Asin(asin));
+    }
+    if let Some(asin) = isbn13_asin(input) {
+        return asin.map(Input::Asin);
+    }
+    let link = classify(input);
+    if !link.is_amazon() && !input.contains("://") && !input.starts_with("//") {
+        let with_scheme = classify(&format!("https://{input}"));
+        if with_scheme.is_amazon() {
+            return Ok(Input::Link(with_scheme));
+        }
+    }
+    Ok(Input::Link(link))
+}
+
+/// `None` when `input` is not an ISBN-13 (13 digits starting 978 or 979, hyphens and spaces
+/// allowed); else the ASIN of its ISBN-10, or why there is none.
+fn isbn13_asin(input: &str) -> Option<Result<Asin, LinkError>> {
+    if !input
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ')
+    {
+        return None;
+    }
+    let digits: Vec<u8> = input
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    if digits.len() != 13 || !(digits.starts_with(&[9, 7, 8]) || digits.starts_with(&[9, 7, 9])) {
+        return None;
+    }
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| u32::from(d) * if i % 2 == 0 { 1 } else { 3 })
+        .sum();
+    if sum % 10 != 0 {
+        return Some(Err(LinkError::InvalidIsbn));
+    }
+    if digits[2] == 9 {
+        return Some(Err(LinkError::NoIsbn10));
+    }
+    let body = &digits[3..12];
+    let weighted: u32 = body
+        .iter()
+        .zip((2..=10).rev())
+        .map(|(&d, w)| u32::from(d) * w)
+        .sum();
+    let check = match (11 - weighted % 11) % 11 {
+        10 => 'X',
+        d => char::from(b'0' + d as u8),
+    };
+    let isbn10: String = body
+        .iter()
+        .map(|&d| char::from(b'0' + d))
+        .chain([check])
+        .collect();
+    Some(Asin::parse(&isbn10).ok_or(LinkError::InvalidAsin))
+}
+
+fn product(input: Input, profile: &Profile) -> Result<Product, LinkError> {
+    match input {
+        Input::Asin(asin) => Ok(Product {
             asin,
             source: None,
             extra: Vec::new(),
         }),
-        None => product_of(&classify(input), profile),
+        Input::Link(link) => product_of(&link, profile),
     }
 }
 
 /// The product a classified link names.
 fn product_of(link: &Link, profile: &Profile) -> Result<Product, LinkError> {
-    let asin = match (link.kind, link.asin) {
-        (Kind::NotAmazon, _) => return Err(LinkError::NotAmazon),
-        (_, Some(asin)) => asin,
-        (Kind::Short, None) => return Err(LinkError::Short),
-        (Kind::Product, None) => return Err(LinkError::InvalidAsin),
-        _ => return Err(LinkError::NotAProduct),
-    };
     Ok(Product {
-        asin,
+        asin: asin_of(link)?,
         source: link.marketplace,
         extra: kept_params(link, profile),
     })
+}
+
+fn asin_of(link: &Link) -> Result<Asin, LinkError> {
+    match (link.kind, link.asin) {
+        (Kind::NotAmazon, _) => Err(LinkError::NotAmazon),
+        (_, Some(asin)) => Ok(asin),
+        (Kind::Short, None) => Err(LinkError::Short),
+        (Kind::Product, None) => Err(LinkError::InvalidAsin),
+        _ => Err(LinkError::NotAProduct),
+    }
+}
+
+/// The product that `input` (an ASIN, ISBN-13 or product link, as [`generate`] reads it)
+/// names, and the marketplace of its link, if any.
+///
+/// ```
+/// use linkscope::links::product_id;
+/// let p = product_id("amazon.de/dp/B08N5WRWNW").unwrap();
+/// assert_eq!((p.asin.as_str(), p.marketplace.unwrap().domain), ("B08N5WRWNW", "amazon.de"));
+/// assert_eq!(product_id("978-0-596-00712-6").unwrap().asin.as_str(), "0596007124");
+/// ```
+pub fn product_id(input: &str) -> Result<ProductId, LinkError> {
+    Ok(match read_input(input)? {
+        Input::Asin(asin) => ProductId {
+            asin,
+            marketplace: None,
+        },
+        Input::Link(link) => ProductId {
+            asin: asin_of(&link)?,
+            marketplace: link.marketplace,
+        },
+    })
+}
+
+/// A product's ASIN and the marketplace its link was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProductId {
+    pub asin: Asin,
+    pub marketplace: Option<&'static Marketplace>,
+}
+
+/// Whether a link's `ascsubtag` is carried into the user's link: only when the preference says
+/// so and the link carries one of the user's own tracking IDs. A sub-tag beside someone else's
+/// tag (or beside no tag) is theirs, never the user's.
+fn keeps_subtag(link: &Link, profile: &Profile) -> bool {
+    profile.preferences.keep_subtag
+        && link
+            .tag
+            .as_deref()
+            .is_some_and(|tag| profile.tracking_ids().any(|(_, id)| id.as_str() == tag))
 }
 
 /// The parameters of a classified link that the preferences keep: `ascsubtag`, `th`, `psc`.
@@ -190,9 +315,10 @@ fn kept_params(link: &Link, profile: &Profile) -> Vec<(String, String)> {
         return Vec::new();
     };
     let prefs = &profile.preferences;
+    let subtag = keeps_subtag(link, profile);
     url.query_pairs()
         .filter(|(name, _)| match &**name {
-            "ascsubtag" => prefs.keep_subtag,
+            "ascsubtag" => subtag,
             "th" | "psc" => prefs.keep_variant,
             _ => false,
         })
@@ -251,7 +377,7 @@ fn product_link(
 /// assert_eq!(links[3].coverage, Coverage::None);
 /// ```
 pub fn generate(profile: &Profile, input: &str) -> Result<Vec<GeneratedLink>, LinkError> {
-    let p = product(input.trim(), profile)?;
+    let p = product(read_input(input)?, profile)?;
     let mut links: Vec<GeneratedLink> = MARKETPLACES
         .iter()
         .map(|m| product_link(profile, m, p.asin, &p.extra))
@@ -276,16 +402,13 @@ pub fn affiliate_link(
     input: &str,
     target: Option<&'static Marketplace>,
 ) -> Result<GeneratedLink, LinkError> {
-    let input = input.trim();
-    let p = match Asin::parse(input) {
-        Some(_) => product(input, profile)?,
-        None => {
-            let link = classify(input);
-            if link.is_amazon() && !matches!(link.kind, Kind::Product | Kind::Short) {
-                return page_link(profile, &link, target);
-            }
-            product_of(&link, profile)?
+    let p = match read_input(input)? {
+        Input::Link(link)
+            if link.is_amazon() && !matches!(link.kind, Kind::Product | Kind::Short) =>
+        {
+            return page_link(profile, &link, target);
         }
+        input => product(input, profile)?,
     };
     let target = target.unwrap_or(match profile.preferences.copy_target {
         CopyTarget::Link => p.source.unwrap_or(profile.home),
@@ -313,9 +436,10 @@ fn page_link(
     }
     let id = profile.tracking_id(own).ok_or(LinkError::NotCovered(own))?;
     let mut url = Url::parse(clean).map_err(|_| LinkError::NotAmazon)?;
+    let subtag = keeps_subtag(link, profile);
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(n, _)| n != "tag")
+        .filter(|(n, _)| n != "tag" && (n != "ascsubtag" || subtag))
         .map(|(n, v)| (n.into_owned(), v.into_owned()))
         .collect();
     url.query_pairs_mut()
@@ -392,4 +516,124 @@ pub fn format_links(links: &[GeneratedLink], format: Format) -> String {
         .map(|l| l.format(format))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(keep_subtag: bool) -> Profile {
+        let mut p = Profile::from_json(
+            r#"{"version":1,"home":"amazon.com",
+                "trackingIds":{"amazon.com":"mine-20","amazon.de":"mine0b-21"}}"#,
+        )
+        .unwrap();
+        p.preferences.keep_subtag = keep_subtag;
+        p
+    }
+
+    #[test]
+    fn a_rivals_subtag_is_never_carried_over() {
+        let p = profile(true);
+        let rival = "https://www.amazon.de/dp/B08N5WRWNW?tag=rival-21&ascsubtag=theirs";
+        let link = affiliate_link(&p, rival, None).unwrap();
+        assert_eq!(
+            link.url,
+            "https://www.amazon.de/dp/B08N5WRWNW?tag=mine0b-21"
+        );
+        let untagged = "https://www.amazon.de/dp/B08N5WRWNW?ascsubtag=unknown";
+        assert!(!affiliate_link(&p, untagged, None)
+            .unwrap()
+            .url
+            .contains("ascsubtag"));
+        let search = "https://www.amazon.de/s?k=tee&tag=rival-21&ascsubtag=theirs";
+        assert_eq!(
+            affiliate_link(&p, search, None).unwrap().url,
+            "https://www.amazon.de/s?k=tee&tag=mine0b-21"
+        );
+        for l in generate(&p, rival).unwrap() {
+            assert!(!l.url.contains("ascsubtag"), "{}", l.url);
+        }
+    }
+
+    #[test]
+    fn the_users_own_subtag_is_kept_when_the_preference_says_so() {
+        // One of the user's IDs, even another marketplace's: localizing keeps the sub-tag.
+        let own = "https://www.amazon.com/dp/B08N5WRWNW?tag=mine-20&ascsubtag=post-7";
+        let de = Marketplace::lookup("amazon.de");
+        assert_eq!(
+            affiliate_link(&profile(true), own, de).unwrap().url,
+            "https://www.amazon.de/dp/B08N5WRWNW?tag=mine0b-21&ascsubtag=post-7"
+        );
+        let search = "https://www.amazon.de/s?k=tee&tag=mine0b-21&ascsubtag=post-7";
+        assert_eq!(
+            affiliate_link(&profile(true), search, None).unwrap().url,
+            "https://www.amazon.de/s?k=tee&ascsubtag=post-7&tag=mine0b-21"
+        );
+        assert_eq!(
+            affiliate_link(&profile(false), own, de).unwrap().url,
+            "https://www.amazon.de/dp/B08N5WRWNW?tag=mine0b-21"
+        );
+    }
+
+    #[test]
+    fn links_without_a_scheme_are_read() {
+        let p = profile(false);
+        for input in [
+            "amazon.de/dp/B08N5WRWNW",
+            "www.amazon.de/Kettle/dp/B08N5WRWNW?th=1",
+            "  amazon.de/gp/product/B08N5WRWNW ",
+        ] {
+            let id = product_id(input).unwrap();
+            assert_eq!(id.asin.as_str(), "B08N5WRWNW", "{input}");
+            assert_eq!(
+                id.marketplace.map(|m| m.domain),
+                Some("amazon.de"),
+                "{input}"
+            );
+            assert!(affiliate_link(&p, input, None)
+                .unwrap()
+                .url
+                .starts_with("https://www.amazon.de/dp/B08N5WRWNW?tag=mine0b-21"));
+            assert_eq!(generate(&p, input).unwrap().len(), MARKETPLACES.len());
+        }
+        assert_eq!(
+            product_id("amazon.com.evil.io/dp/B08N5WRWNW"),
+            Err(LinkError::NotAmazon)
+        );
+        assert_eq!(
+            product_id("example.com/dp/B08N5WRWNW"),
+            Err(LinkError::NotAmazon)
+        );
+    }
+
+    #[test]
+    fn isbn_13_becomes_the_books_isbn_10() {
+        for input in ["9780596007126", "978-0-596-00712-6", "978 0 596 00712 6"] {
+            assert_eq!(
+                product_id(input).unwrap().asin.as_str(),
+                "0596007124",
+                "{input}"
+            );
+        }
+        // A check digit X in the ISBN-10.
+        assert_eq!(
+            product_id("9780306406157").unwrap().asin.as_str(),
+            "0306406152"
+        );
+        assert_eq!(
+            product_id("9780804429573").unwrap().asin.as_str(),
+            "080442957X"
+        );
+        assert_eq!(product_id("9780596007127"), Err(LinkError::InvalidIsbn));
+        assert_eq!(product_id("9791032305690"), Err(LinkError::NoIsbn10));
+        assert!(LinkError::NoIsbn10.to_string().contains("979"));
+        let p = profile(false);
+        assert_eq!(
+            affiliate_link(&p, "978-0-596-00712-6", None).unwrap().url,
+            "https://www.amazon.com/dp/0596007124?tag=mine-20"
+        );
+        // Thirteen digits that are no ISBN stay what they were: not Amazon.
+        assert_eq!(product_id("1234567890123"), Err(LinkError::NotAmazon));
+    }
 }

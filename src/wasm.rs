@@ -192,3 +192,19 @@ pub fn check_tracking_id(id: &str, marketplace_name: &str) -> Result<JsValue, Js
 pub fn qr_path(text: &str) -> Result<JsValue, JsError> {
     to_js(&crate::qr::qr_path(text))
 }
+
+/// The product an input (ASIN, ISBN-13, product link with or without `https://`) names:
+/// `{ asin, marketplace }`, `marketplace` null for a bare ASIN. Throws what cannot be read.
+#[wasm_bindgen(js_name = productOf)]
+pub fn product_of(input: &str) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Product {
+        asin: String,
+        marketplace: Option<&'static str>,
+    }
+    let p = crate::links::product_id(input).map_err(js_error)?;
+    to_js(&Product {
+        asin: p.asin.as_str().to_owned(),
+        marketplace: p.marketplace.map(|m| m.domain),
+    })
+}

@@ -62,17 +62,18 @@ export function manyLinks(n) {
  * relies on activeTab, which only a real click, shortcut or menu grants, and automation cannot
  * click the toolbar or native menus.
  */
-async function stageExtension() {
+async function stageExtension(hosts) {
   const dir = await mkdtemp(path.join(tmpdir(), 'linkscope-ext-'));
   await cp(path.join(root, 'dist'), dir, { recursive: true });
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
-  manifest.host_permissions = ['http://127.0.0.1/*'];
+  manifest.host_permissions = ['http://127.0.0.1/*', ...hosts];
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return dir;
 }
 
-export async function launch() {
-  const extension = await stageExtension();
+/** `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`). */
+export async function launch({ hosts = [] } = {}) {
+  const extension = await stageExtension(hosts);
   const profileDir = await mkdtemp(path.join(tmpdir(), 'linkscope-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
