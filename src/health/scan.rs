@@ -226,11 +226,13 @@ impl Scanner {
                 self.pos = self.buf_start + q;
                 return;
             };
-            let end = q + 1 + len;
-            self.pos = self.buf_start + end + 1;
             if len > MAX_VALUE {
+                // Too long to matter: not read as an attribute (the same whatever the chunks).
+                self.pos = self.buf_start + q + 1;
                 continue;
             }
+            let end = q + 1 + len;
+            self.pos = self.buf_start + end + 1;
             let name_end = q - 1;
             let name_start = self.buf[..name_end]
                 .iter()
@@ -352,7 +354,7 @@ fn attribute(name: &[u8], value: &[u8]) -> Option<Hit> {
         b"action" if contains(b"/errors/validateCaptcha") => Some(Hit::Captcha),
         b"href" if contains(b"/dogsofamazon") => Some(Hit::Dogs),
         b"href" if contains(b"cs_503_link") => Some(Hit::ErrorPage),
-        b"src" if contains(b"/503.png") || contains(b"/503._") => Some(Hit::ErrorPage),
+        b"src" if contains(b"503.png") => Some(Hit::ErrorPage),
         b"alt" if contains(b"Dogs of Amazon") => Some(Hit::Dogs),
         _ => None,
     }
