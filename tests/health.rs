@@ -418,6 +418,15 @@ fn bodyish() -> impl Strategy<Value = Vec<u8>> {
         Just(b"<form action=\"/errors/validateCaptcha\">".to_vec()),
         Just(b"<a href=\"/dogsofamazon\"><img alt=\"Dogs of Amazon\" src=\"/503.png\">".to_vec()),
         Just(b"We couldn't find that page".to_vec()),
+        // A tag whose marker sits far from its `<`.
+        Just(
+            [
+                &b"<input data-x=\""[..],
+                &[b'x'; 1000],
+                b"\" type=\"hidden\" id=\"ASIN\" value=\"B09B8V1LZ3\">"
+            ]
+            .concat()
+        ),
         Just(b"=\"".to_vec()),
         Just(b"<".to_vec()),
         Just(b"&#x".to_vec()),

@@ -113,9 +113,7 @@ impl Plan {
         let classifier = Classifier::new(base);
         let mut plan = Plan::default();
         for input in links {
-            let link = classifier.classify(input);
-            let requests = plan.add_link(&link);
-            plan.links.push(requests);
+            plan.add_link(&classifier.classify(input));
         }
         plan
     }
@@ -132,9 +130,10 @@ impl Plan {
         plan
     }
 
-    /// The requests for one classified link, added to the plan.
-    pub fn add_link(&mut self, link: &Link) -> LinkRequests {
-        match (link.kind, link.marketplace, link.asin) {
+    /// Adds one link already classified (as the audit has it) after those planned so far, and
+    /// returns its requests, also at the end of [`Plan::links`].
+    pub fn add_link(&mut self, link: &Link) -> &LinkRequests {
+        let requests = match (link.kind, link.marketplace, link.asin) {
             (Kind::Product, Some(m), Some(asin)) => LinkRequests {
                 expansion: None,
                 check: Some(self.add_check(m, asin)),
@@ -144,7 +143,9 @@ impl Plan {
                 check: None,
             },
             _ => LinkRequests::default(),
-        }
+        };
+        self.links.push(requests);
+        &self.links[self.links.len() - 1]
     }
 
     /// The index of the check of `asin` in `marketplace`, added when new.

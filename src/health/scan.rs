@@ -13,7 +13,7 @@ use super::text::{clean_text, fold, visible_text};
 /// How much of the start of a page is kept for `ue_mid` (in the first 4 KB of real pages) and
 /// for the page-level phrases of the robot check, missing-page and error pages (a few KB each).
 pub const HEAD_LEN: usize = 128 * 1024;
-/// Bytes kept before the scan position, so a marker's tag can be read back to its `<`.
+/// How far back from a marker attribute its tag's `<` is looked for.
 const LOOKBEHIND: usize = 1024;
 /// Longest attribute value read; a longer one is skipped.
 const MAX_VALUE: usize = 4096;
@@ -314,7 +314,9 @@ impl Scanner {
             .open
             .iter()
             .map(|c| c.from)
-            .chain([self.pos.saturating_sub(LOOKBEHIND)])
+            // The attribute at `pos` (its name, up to 33 bytes before its quote) and the
+            // look-back to its tag's `<` must stay in the window.
+            .chain([self.pos.saturating_sub(LOOKBEHIND + 64)])
             .min()
             .unwrap_or(self.pos);
         if keep > self.buf_start {

@@ -23,7 +23,7 @@ static NAMED: &[(&str, char)] = &[
     ("trade", '™'),
 ];
 
-/// Decodes character references (`&amp;`, `&#39;`, `&#x2019;`, the names in [`NAMED`]) and
+/// Decodes character references (`&amp;`, `&#39;`, `&#x2019;`, a few common names) and
 /// collapses runs of whitespace (including no-break spaces) to one space, trimmed.
 ///
 /// ```
