@@ -219,3 +219,29 @@ fn cut_at_the_cap_never_broken() {
         }
     }
 }
+
+#[test]
+fn memory_stays_bounded_on_a_huge_body() {
+    // 10 MB: a real page's start, then its markup over and over, never decided (no title).
+    let page = read("us-in-stock-B0057OC5O8.html");
+    let filler = &page[..1_000_000];
+    let chunk = 1 << 16;
+    let mut scanner = Scanner::new(usize::MAX);
+    let mut most = 0;
+    let mut fed = 0;
+    while fed < 10_000_000 {
+        for piece in filler.chunks(chunk) {
+            assert_eq!(scanner.feed(piece), Progress::NeedMore);
+            most = most.max(scanner.buffered());
+            fed += piece.len();
+        }
+    }
+    println!("fed {fed} bytes; the scanner held at most {most} bytes");
+    assert!(
+        most <= linkscope::health::scan::HEAD_LEN + chunk + 16 * 1024,
+        "{most}"
+    );
+    let facts = scanner.finish();
+    assert_eq!(facts.bytes, fed);
+    assert!(!facts.cut_at_cap);
+}

@@ -190,6 +190,12 @@ impl Scanner {
         }
     }
 
+    /// Bytes the scanner holds (its window and the kept start of the page): at most
+    /// [`HEAD_LEN`] plus a few KB plus the last chunk, however long the body.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() + self.head.len()
+    }
+
     /// Ends the read (at the end of the body, at the cap, or when [`Progress::Enough`] said so)
     /// and returns what was seen.
     pub fn finish(mut self) -> PageFacts {
