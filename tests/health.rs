@@ -89,7 +89,7 @@ fn an_expander_asks_one_url_at_a_time() {
     let e = e.unwrap();
     assert_eq!(e.hops, 2);
     assert_eq!(e.target().unwrap().tag.as_deref(), Some("x-21"));
-    let failed = Expander::new("https://amzn.to/a", 5).fail(Failure::Timeout(15_000));
+    let failed = Expander::new("https://amzn.to/a", 5).fail(&Failure::Timeout(15_000));
     assert_eq!(
         failed.outcome,
         Outcome::Error {
@@ -263,7 +263,7 @@ fn retries_back_off_and_honour_retry_after() {
 fn check_with(health: Health) -> Check {
     let mut c = judge_failure(
         "https://www.amazon.de/dp/B08N5WRWNW",
-        Failure::TooManyRedirects,
+        &Failure::TooManyRedirects,
     );
     c.health = health;
     c
@@ -277,7 +277,7 @@ fn what_is_retried_and_cached() {
     assert_eq!(p.check_ttl(&check_with(Health::NotFound)), day);
     let timeout = judge_failure(
         "https://www.amazon.de/dp/B08N5WRWNW",
-        Failure::Timeout(15_000),
+        &Failure::Timeout(15_000),
     );
     assert!(timeout.is_retryable());
     assert_eq!(p.check_ttl(&timeout), Ttl::DoNotCache);

@@ -143,12 +143,8 @@ impl Expander {
     }
 
     /// Ends the expansion with a transport failure.
-    pub fn fail(&self, failure: Failure) -> Expansion {
-        let message = match failure {
-            Failure::Timeout(ms) => format!("timed out after {} s", ms.div_ceil(1000)),
-            Failure::Network(message) => message,
-            Failure::TooManyRedirects => "too many redirects".to_owned(),
-        };
+    pub fn fail(&self, failure: &Failure) -> Expansion {
+        let message = failure.message();
         self.done(Outcome::Error { message })
     }
 

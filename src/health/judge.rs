@@ -3,7 +3,7 @@
 use url::Url;
 
 use super::phrases::Marker;
-use super::scan::{PageFacts, HEAD_LEN};
+use super::scan::PageFacts;
 use super::{BlockReason, Check, Destination, ErrorReason, Failure, Health};
 use crate::classify::{classify, Kind};
 use crate::clean::is_ref_segment;
@@ -63,17 +63,12 @@ pub fn judge(response: &Response, facts: &PageFacts) -> Check {
 }
 
 /// A check that got no HTTP answer.
-pub fn judge_failure(requested: &str, failure: Failure) -> Check {
-    let (reason, message) = match failure {
-        Failure::Timeout(ms) => (
-            ErrorReason::Timeout,
-            format!("timed out after {} s", ms.div_ceil(1000)),
-        ),
-        Failure::Network(message) => (ErrorReason::Network, message),
-        Failure::TooManyRedirects => (
-            ErrorReason::TooManyRedirects,
-            "too many redirects".to_owned(),
-        ),
+pub fn judge_failure(requested: &str, failure: &Failure) -> Check {
+    let message = failure.message();
+    let reason = match failure {
+        Failure::Timeout(_) => ErrorReason::Timeout,
+        Failure::Network(_) => ErrorReason::Network,
+        Failure::TooManyRedirects => ErrorReason::TooManyRedirects,
     };
     let link = classify(requested);
     Check {
@@ -165,8 +160,6 @@ fn decide(response: &Response, final_url: &str, facts: &PageFacts) -> (Health, S
     }
     let message = if facts.cut_at_cap {
         format!("no product markers in the first {} bytes", facts.bytes)
-    } else if facts.bytes > HEAD_LEN {
-        "a page without product markers".to_owned()
     } else {
         format!("a page without product markers ({} bytes)", facts.bytes)
     };

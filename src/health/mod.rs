@@ -200,6 +200,17 @@ pub enum Failure {
     TooManyRedirects,
 }
 
+impl Failure {
+    /// For a person: "timed out after 15 s".
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Timeout(ms) => format!("timed out after {} s", ms.div_ceil(1000)),
+            Failure::Network(message) => message.clone(),
+            Failure::TooManyRedirects => "too many redirects".to_owned(),
+        }
+    }
+}
+
 /// The outcome of one product check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
