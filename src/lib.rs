@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod classify;
 pub mod clean;
+pub mod health;
 pub mod ids;
 pub mod json;
 pub mod links;

@@ -57,3 +57,29 @@ fn every_field_is_well_formed() {
         assert_eq!(Marketplace::by_domain(m.domain), Some(m));
     }
 }
+
+#[test]
+fn marketplace_ids_are_unique_and_well_formed() {
+    let ids: HashSet<_> = MARKETPLACES.iter().map(|m| m.ue_mid).collect();
+    assert_eq!(ids.len(), MARKETPLACES.len());
+    for m in MARKETPLACES {
+        let id = m.ue_mid;
+        assert!(
+            (12..=14).contains(&id.len())
+                && id.starts_with('A')
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+            "{}: {id}",
+            m.domain
+        );
+    }
+    // The ones seen as `ue_mid` in the saved pages (../shared/data/amazon-pages/README.md).
+    for (domain, id) in [
+        ("amazon.com", "ATVPDKIKX0DER"),
+        ("amazon.co.uk", "A1F83G8C2ARO7P"),
+        ("amazon.es", "A1RKKUPIHCS9HS"),
+    ] {
+        assert_eq!(Marketplace::by_domain(domain).unwrap().ue_mid, id);
+    }
+}

@@ -1,0 +1,194 @@
+//! What to request for a set of links: one product check per marketplace + ASIN, one expansion
+//! per short link, and for every input link the requests that answer it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use url::Url;
+
+use super::expand::Expansion;
+use super::policy::{check_key, expansion_key};
+use crate::classify::{Classifier, Kind, Link};
+use crate::ids::Asin;
+use crate::marketplace::Marketplace;
+
+/// The URL a product check requests: the bare canonical product page, with no `tag`,
+/// `linkCode`, `linkId`, `ref` or `ascsubtag`, so a check is never an affiliate click.
+///
+/// ```
+/// use linkscope::health::check_url;
+/// use linkscope::{Asin, Marketplace};
+/// let m = Marketplace::by_domain("amazon.co.uk").unwrap();
+/// assert_eq!(check_url(m, Asin::parse("B08N5WRWNW").unwrap()), "https://www.amazon.co.uk/dp/B08N5WRWNW");
+/// ```
+pub fn check_url(marketplace: &Marketplace, asin: Asin) -> String {
+    format!("{}/dp/{asin}", marketplace.origin())
+}
+
+/// The URL an expansion requests for a short link: `https://` + host + path, without any
+/// query (a short link's code is its path; a `tag` there must not be sent either). `None` for a
+/// link that is not a short link.
+///
+/// ```
+/// use linkscope::{classify, health::plan::expansion_url};
+/// assert_eq!(expansion_url(&classify("http://amzn.to/3AbCd?tag=me-20")).as_deref(), Some("https://amzn.to/3AbCd"));
+/// ```
+pub fn expansion_url(link: &Link) -> Option<String> {
+    if link.kind != Kind::Short {
+        return None;
+    }
+    let url = Url::parse(link.clean.as_deref()?).ok()?;
+    Some(format!("https://{}{}", url.host_str()?, url.path()))
+}
+
+/// One product check to make.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckRequest {
+    /// The marketplace's domain.
+    pub marketplace: &'static str,
+    pub asin: Asin,
+    /// What to GET ([`check_url`]).
+    pub url: String,
+    /// The cache key ([`check_key`]).
+    pub key: String,
+}
+
+/// One short link to expand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpandRequest {
+    /// What to GET without following redirects ([`expansion_url`]).
+    pub url: String,
+    /// The cache key ([`expansion_key`]).
+    pub key: String,
+}
+
+/// The requests that answer one input link: indexes into [`Plan::expansions`] and
+/// [`Plan::checks`]. A short link gets its check once its expansion is known
+/// ([`Plan::add_target`]). Both are `None` for links with nothing to check (not Amazon, not a
+/// product, an invalid ASIN).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkRequests {
+    pub expansion: Option<usize>,
+    pub check: Option<usize>,
+}
+
+/// The requests for a set of links, deduplicated, shared by both network layers.
+///
+/// ```
+/// use linkscope::health::Plan;
+/// let plan = Plan::new(None, [
+///     "https://www.amazon.de/dp/B08N5WRWNW?tag=me-21",
+///     "https://amazon.de/Echo/dp/b08n5wrwnw/ref=sr_1_1",
+///     "https://amzn.to/3AbCd",
+///     "https://amzn.to/3AbCd",
+///     "https://example.com/",
+/// ]);
+/// assert_eq!(plan.checks.len(), 1);
+/// assert_eq!(plan.checks[0].url, "https://www.amazon.de/dp/B08N5WRWNW");
+/// assert_eq!(plan.expansions.len(), 1);
+/// assert_eq!(plan.links[1].check, Some(0));
+/// assert_eq!(plan.links[3].expansion, Some(0));
+/// assert_eq!(plan.links[4].check, None);
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub checks: Vec<CheckRequest>,
+    pub expansions: Vec<ExpandRequest>,
+    /// One entry per input link, in input order.
+    pub links: Vec<LinkRequests>,
+    #[serde(skip)]
+    check_index: HashMap<(&'static str, Asin), usize>,
+    #[serde(skip)]
+    expansion_index: HashMap<String, usize>,
+}
+
+impl Plan {
+    /// The plan for `links` as found on the page at `base` (when given), classified as the
+    /// audit classifies them.
+    pub fn new<'a>(base: Option<&str>, links: impl IntoIterator<Item = &'a str>) -> Plan {
+        let classifier = Classifier::new(base);
+        let mut plan = Plan::default();
+        for input in links {
+            plan.add_link(&classifier.classify(input));
+        }
+        plan
+    }
+
+    /// The checks of one product in each of `marketplaces` (the popup's availability table).
+    pub fn availability(
+        asin: Asin,
+        marketplaces: impl IntoIterator<Item = &'static Marketplace>,
+    ) -> Plan {
+        let mut plan = Plan::default();
+        for m in marketplaces {
+            plan.add_check(m, asin);
+        }
+        plan
+    }
+
+    /// Adds one link already classified (as the audit has it) after those planned so far, and
+    /// returns its requests, also at the end of [`Plan::links`].
+    pub fn add_link(&mut self, link: &Link) -> &LinkRequests {
+        let requests = match (link.kind, link.marketplace, link.asin) {
+            (Kind::Product, Some(m), Some(asin)) => LinkRequests {
+                expansion: None,
+                check: Some(self.add_check(m, asin)),
+            },
+            (Kind::Short, ..) => LinkRequests {
+                expansion: expansion_url(link).map(|url| self.add_expansion(url)),
+                check: None,
+            },
+            _ => LinkRequests::default(),
+        };
+        self.links.push(requests);
+        &self.links[self.links.len() - 1]
+    }
+
+    /// The index of the check of `asin` in `marketplace`, added when new.
+    pub fn add_check(&mut self, marketplace: &'static Marketplace, asin: Asin) -> usize {
+        *self
+            .check_index
+            .entry((marketplace.domain, asin))
+            .or_insert_with(|| {
+                self.checks.push(CheckRequest {
+                    marketplace: marketplace.domain,
+                    asin,
+                    url: check_url(marketplace, asin),
+                    key: check_key(marketplace.domain, asin),
+                });
+                self.checks.len() - 1
+            })
+    }
+
+    fn add_expansion(&mut self, url: String) -> usize {
+        *self.expansion_index.entry(url).or_insert_with_key(|url| {
+            self.expansions.push(ExpandRequest {
+                key: expansion_key(url),
+                url: url.clone(),
+            });
+            self.expansions.len() - 1
+        })
+    }
+
+    /// Records the result of expansion `index`: when its target is a product, adds that
+    /// product's check (deduplicated against all others) to every link that used the
+    /// expansion, and returns the check's index.
+    pub fn add_target(&mut self, index: usize, expansion: &Expansion) -> Option<usize> {
+        let target = expansion.target()?;
+        let (Kind::Product, Some(m), Some(asin)) = (target.kind, target.marketplace, target.asin)
+        else {
+            return None;
+        };
+        let check = self.add_check(m, asin);
+        for link in &mut self.links {
+            if link.expansion == Some(index) {
+                link.check = Some(check);
+            }
+        }
+        Some(check)
+    }
+}
