@@ -6,7 +6,8 @@
 // real key presses for the shortcut, the real context menu after a right click, the real toolbar
 // popup. Only those grant activeTab; the tests reach nothing else. The event page's driving
 // interface (`globalThis.linkscope`) is reached from an extension page, as the popup does.
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -37,8 +38,24 @@ export async function until(condition, what, ms = 10000) {
   }
 }
 
+/**
+ * A stand-in for Amazon: Firefox sends plain-http requests for other hosts through this proxy,
+ * which answers every one with a small product page. So a test can open
+ * http://www.amazon.de/dp/… with no network (127.0.0.1 is never proxied).
+ */
+async function startStoreProxy() {
+  const server = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><meta charset="utf-8"><title>A kettle</title><h1 id="product">A kettle</h1><p>Product details.</p>');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
 export async function launchFirefox() {
   const extensionDir = await stagePackage();
+  const proxy = await startStoreProxy();
+  const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
   const manifest = JSON.parse(await readFile(path.join(extensionDir, 'manifest.json'), 'utf8'));
   const addonId = manifest.browser_specific_settings.gecko.id;
   const browser = await puppeteer.launch({
@@ -50,15 +67,29 @@ export async function launchFirefox() {
       'extensions.webextensions.uuids': JSON.stringify({ [addonId]: UUID }),
       // The event page is suspended when a test says so (terminateBackground), not on a timer.
       'extensions.background.idle.timeout': 600000,
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': proxy.address().port,
+      'dom.security.https_first': false,
+      'dom.security.https_first_schemeless': false,
+      'network.stricttransportsecurity.preloadlist': false, // amazon.de is preloaded: it would go https
+      // Downloads land in a folder of the test's, without a dialog.
+      'browser.download.dir': downloads,
+      'browser.download.folderList': 2,
+      'browser.download.useDownloadDir': true,
+      'browser.download.always_ask_before_handling_new_types': false,
     },
   });
   const close = async () => {
     await browser.close();
+    proxy.close();
+    await rm(downloads, { recursive: true, force: true });
     await rm(extensionDir, { recursive: true, force: true });
   };
   try {
     await browser.installExtension(extensionDir);
     const ff = new Firefox(browser, addonId, manifest, close);
+    ff.downloads = downloads;
     ff.driver = await ff.openExtensionPage('options.html');
     return ff;
   } catch (e) {
@@ -243,6 +274,19 @@ class Firefox {
       const text = await this.readClipboard();
       return text !== previous ? { text } : null;
     }, 'the clipboard to change').then(({ text }) => text);
+  }
+
+  /** Waits for a finished download named `name` and returns its text (then removes it). */
+  async download(name) {
+    const file = path.join(this.downloads, name);
+    // Firefox creates the file empty, writes NAME.part and then moves it over the file.
+    await until(async () => {
+      const names = await readdir(this.downloads);
+      return names.includes(name) && !names.includes(`${name}.part`) && (await stat(file)).size > 0;
+    }, `the download ${name}`);
+    const text = await readFile(file, 'utf8');
+    await rm(file);
+    return text;
   }
 
   /** The event page's state: starting, running, suspending or stopped. */

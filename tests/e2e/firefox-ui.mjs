@@ -26,6 +26,13 @@ export const overlayLook = (page) =>
     };
   });
 
+/** Clicks the overlay's export button labelled `label` ('Export CSV', 'Export JSON'). */
+export const overlayExport = (page, label) =>
+  page.evaluate((text) => {
+    const buttons = document.querySelector('linkscope-overlay').shadowRoot.querySelectorAll('footer button');
+    [...buttons].find((b) => b.textContent === text).click();
+  }, label);
+
 /** The text of the in-page note shown after a context-menu copy. */
 export const toastText = (page) => page.evaluate(() => document.querySelector('linkscope-toast')?.shadowRoot.textContent ?? null);
 
@@ -43,6 +50,7 @@ export const popup = {
     input.dispatchEvent(new win.Event('input'));
     return [...win.document.querySelectorAll('#links li')].map((li) => li.dataset.marketplace);
   },
+  productInput: (win) => win.document.getElementById('product-input').value,
   productInfo: (win) => win.document.getElementById('product-info').textContent,
   copy: (win, marketplace) => win.document.querySelector(`#links li[data-marketplace="${marketplace}"] button.copy`).click(),
   setFormat: (win, format) => win.document.querySelector(`input[name=format][value="${format}"]`).click(),
@@ -65,5 +73,6 @@ export const options = {
   },
   importErrors: () => [...document.querySelectorAll('#import-errors li')].map((li) => li.textContent),
   importStatus: () => document.getElementById('import-status').textContent,
+  exportSettings: () => document.getElementById('export').click(),
   readOnly: () => !document.getElementById('read-only').hidden && document.getElementById('save').disabled,
 };

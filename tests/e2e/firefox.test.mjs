@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, repoRoot } from './harness.mjs';
 import { launchFirefox, until } from './firefox-harness.mjs';
-import { badgeVerdicts, overlayLook, toastText, popup, options } from './firefox-ui.mjs';
+import { badgeVerdicts, overlayExport, overlayLook, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
 const BLOG_VERDICTS = ['mine', 'mine', 'untagged', 'foreign', 'wrongMarketplace', 'short', 'malformed', 'untagged'];
@@ -108,6 +108,21 @@ test('the keyboard shortcut shows the overlay on a blog post and changes no link
   await page.close();
 });
 
+test('the overlay exports its audit as CSV and JSON', async () => {
+  const page = await open('/blog-post.html');
+  await shortcutOverlay(page, 8);
+  await overlayExport(page, 'Export CSV');
+  const lines = (await ff.download('linkscope-audit.csv')).trim().split('\n');
+  assert.equal(lines[0], 'href,verdict,marketplace,asin,tag,coverage');
+  assert.equal(lines.length, 9);
+  assert.equal(lines[6], 'https://amzn.to/3Kettle,short,,,,');
+  await overlayExport(page, 'Export JSON');
+  const report = JSON.parse(await ff.download('linkscope-audit.json'));
+  assert.equal(report.links.length, 8);
+  assert.equal(report.summary.mine, 2);
+  await page.close();
+});
+
 test('links added after load are badged too, once', async () => {
   const page = await open('/dynamic.html');
   await shortcutOverlay(page, 1);
@@ -195,7 +210,22 @@ test('the real toolbar popup summarises the page, generates links and copies the
   await page.close();
 });
 
-test('options: typing, saving, and imports valid and invalid', async () => {
+test('on a product page, the real popup shows the product and the page menu copies its link', async () => {
+  const page = await ff.open('http://www.amazon.de/Wasserkocher/dp/B08N5WRWNW/ref=sr_1_1?th=1&linkCode=ll1');
+  await openToolbarPopup(page);
+  assert.equal(await ff.inPopup(popup.productInput), 'https://www.amazon.de/dp/B08N5WRWNW?th=1');
+  assert.match(await ff.inPopup(popup.productInfo), /B08N5WRWNW.*amazon\.de/);
+  assert.equal((await ff.inPopup(popup.generate, await ff.inPopup(popup.productInput))).length, 22);
+  await closeToolbarPopup();
+
+  await ff.writeClipboard('before');
+  const labels = await ff.contextMenu(page, '#product', 'copy-page');
+  assert.ok(!('copy' in labels), 'no link under the pointer: no link item');
+  assert.equal(await ff.clipboardChange('before'), 'https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21&th=1');
+  await page.close();
+});
+
+test('options: typing, saving, exporting, and imports valid and invalid', async () => {
   const page = await ff.openExtensionPage('options.html');
   await until(() => page.evaluate(options.ready), 'the options page');
   assert.equal(await page.evaluate(options.trackingId, 'amazon.de'), 'mysite0b-21');
@@ -212,6 +242,8 @@ test('options: typing, saving, and imports valid and invalid', async () => {
   await page.evaluate(options.save);
   await until(async () => (await ff.stored()).profile.trackingIds['amazon.it'] === 'mysite09-21', 'the save');
   assert.match(await page.evaluate(options.saveStatus), /Saved/);
+  await page.evaluate(options.exportSettings);
+  assert.deepEqual(JSON.parse(await ff.download('linkscope-profile.json')), (await ff.stored()).profile);
 
   const before = await ff.stored();
   await page.evaluate(options.importText, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"has space"},"oneLink":["amazon.in"]}');
