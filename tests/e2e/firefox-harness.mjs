@@ -53,43 +53,46 @@ async function startStoreProxy() {
 }
 
 export async function launchFirefox() {
-  const extensionDir = await stagePackage();
-  const proxy = await startStoreProxy();
-  const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
-  const manifest = JSON.parse(await readFile(path.join(extensionDir, 'manifest.json'), 'utf8'));
-  const addonId = manifest.browser_specific_settings.gecko.id;
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
-    headless: true,
-    args: ['--remote-allow-system-access'], // chrome-scope evaluation, below
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [addonId]: UUID }),
-      // The event page is suspended when a test says so (terminateBackground), not on a timer.
-      'extensions.background.idle.timeout': 600000,
-      'network.proxy.type': 1,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': proxy.address().port,
-      'dom.security.https_first': false,
-      'dom.security.https_first_schemeless': false,
-      'network.stricttransportsecurity.preloadlist': false, // amazon.de is preloaded: it would go https
-      // Downloads land in a folder of the test's, without a dialog.
-      'browser.download.dir': downloads,
-      'browser.download.folderList': 2,
-      'browser.download.useDownloadDir': true,
-      'browser.download.always_ask_before_handling_new_types': false,
-    },
-  });
+  const undo = []; // what close() takes down, last first
   const close = async () => {
-    await browser.close();
-    proxy.close();
-    await rm(downloads, { recursive: true, force: true });
-    await rm(extensionDir, { recursive: true, force: true });
+    while (undo.length > 0) await undo.pop()();
   };
   try {
+    const extensionDir = await stagePackage();
+    undo.push(() => rm(extensionDir, { recursive: true, force: true }));
+    const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
+    undo.push(() => rm(downloads, { recursive: true, force: true }));
+    const proxy = await startStoreProxy();
+    undo.push(() => proxy.close());
+    const manifest = JSON.parse(await readFile(path.join(extensionDir, 'manifest.json'), 'utf8'));
+    const addonId = manifest.browser_specific_settings.gecko.id;
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: process.env.FIREFOX ?? '/usr/bin/firefox-esr',
+      headless: true,
+      args: ['--remote-allow-system-access'], // chrome-scope evaluation, below
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [addonId]: UUID }),
+        // The event page is suspended when a test says so (terminateBackground), not on a timer.
+        'extensions.background.idle.timeout': 600000,
+        // Plain http to other hosts goes to the stand-in store, never upgraded to https
+        // (amazon.de is on the HSTS preload list).
+        'network.proxy.type': 1,
+        'network.proxy.http': '127.0.0.1',
+        'network.proxy.http_port': proxy.address().port,
+        'dom.security.https_first': false,
+        'dom.security.https_first_schemeless': false,
+        'network.stricttransportsecurity.preloadlist': false,
+        // Downloads land in a folder of the test's, without a dialog.
+        'browser.download.dir': downloads,
+        'browser.download.folderList': 2,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
+      },
+    });
+    undo.push(() => browser.close());
     await browser.installExtension(extensionDir);
-    const ff = new Firefox(browser, addonId, manifest, close);
-    ff.downloads = downloads;
+    const ff = new Firefox({ browser, addonId, manifest, downloads, close });
     ff.driver = await ff.openExtensionPage('options.html');
     return ff;
   } catch (e) {
@@ -99,8 +102,8 @@ export async function launchFirefox() {
 }
 
 class Firefox {
-  constructor(browser, addonId, manifest, close) {
-    Object.assign(this, { browser, addonId, manifest, close, pages: 0 });
+  constructor({ browser, addonId, manifest, downloads, close }) {
+    Object.assign(this, { browser, addonId, manifest, downloads, close, pages: 0 });
     this.base = `moz-extension://${UUID}/`;
   }
 
