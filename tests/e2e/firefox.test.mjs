@@ -5,19 +5,21 @@
 // clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, repoRoot } from './harness.mjs';
 import { launchFirefox, until } from './firefox-harness.mjs';
 import { badgeVerdicts, overlayExport, overlayLook, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
+const SHOTS = path.join(repoRoot, 'target/screenshots');
 const BLOG_VERDICTS = ['mine', 'mine', 'untagged', 'foreign', 'wrongMarketplace', 'short', 'malformed', 'untagged'];
 let server, origin, ff;
 
 before(async () => {
   ({ server, origin } = await startServer());
   ff = await launchFirefox();
+  await mkdir(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -89,6 +91,7 @@ test('the keyboard shortcut shows the overlay on a blog post and changes no link
   const before = await linkAttributes(page);
   await shortcutOverlay(page, 8);
   assert.deepEqual(await badgeVerdicts(page), BLOG_VERDICTS);
+  await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay.png') });
   // The shortcut granted activeTab: the event page may now read this tab, and only this one.
   const result = await ff.bg('inspect', page.tabId);
   assert.deepEqual(result.links.map((l) => l.verdict), BLOG_VERDICTS);
@@ -144,6 +147,7 @@ test('a strict Content-Security-Policy and hostile page CSS do not break the ove
   const result = await ff.bg('inspect', page.tabId);
   assert.deepEqual(result.links.map((l) => l.verdict), ['mine', 'foreign']);
   assert.deepEqual(await overlayLook(page), { host: 'block', badge: '10px', panel: 'fixed', box: 340 });
+  await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay-strict-csp.png') });
   await page.close();
 });
 
