@@ -198,6 +198,8 @@ class Firefox {
    */
   async contextMenu(page, selector, pick) {
     await page.bringToFront();
+    // A menu still closing from the last pick would be read instead of the new one.
+    await until(() => this.chrome(({ window }) => window.document.getElementById('contentAreaContextMenu').state === 'closed'), 'the context menu to close');
     await page.click(selector, { button: 'right' });
     const prefix = `${this.addonId.replace(/[^a-z0-9_-]/gi, '_')}-menuitem-`;
     return this.chrome(async ({ window }, itemPrefix, id) => {
