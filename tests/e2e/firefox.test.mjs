@@ -77,8 +77,8 @@ test('first run: the real toolbar popup shows the way to the options', async () 
 });
 
 test('settings import through the event page: invalid input is rejected and changes nothing', async () => {
-  await assert.rejects(ff.bg('importSettings', '{"version":1,"home":"amazon.zz"}'), /home: unknown marketplace/);
-  await assert.rejects(ff.bg('importSettings', 'not json'), /not valid JSON/);
+  await assert.rejects(ff.bg('importSettings', '{"version":1,"home":"amazon.zz"}'), /Home marketplace: unknown marketplace/);
+  await assert.rejects(ff.bg('importSettings', 'not json'), /this is not a profile/);
   assert.equal(await ff.stored(), null);
   const saved = await ff.bg('importSettings', JSON.stringify(PROFILE));
   assert.deepEqual(saved.trackingIds, PROFILE.trackingIds);
@@ -253,8 +253,8 @@ test('options: typing, saving, exporting, and imports valid and invalid', async 
   await page.evaluate(options.importText, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"has space"},"oneLink":["amazon.in"]}');
   await until(async () => (await page.evaluate(options.importErrors)).length > 0, 'the import errors');
   assert.deepEqual(await page.evaluate(options.importErrors), [
-    "trackingIds.amazon.de: tracking ID may contain only letters, digits, '-' and '_'",
-    'oneLink[0]: OneLink does not link amazon.com to amazon.in',
+    "Amazon.de tracking ID: tracking ID may contain only letters, digits, '-' and '_'",
+    'OneLink, entry 1: OneLink does not link amazon.com to amazon.in',
   ]);
   assert.deepEqual(await ff.stored(), before, 'an invalid import leaves the settings untouched');
 
