@@ -61,12 +61,12 @@ setup() {
 build_wasm() {
   local out
   if [ "$ROUTE" = rustup ]; then
-    cargo build -q --lib --profile wasm --target wasm32-unknown-unknown
+    cargo build -q --lib --no-default-features --profile wasm --target wasm32-unknown-unknown
     out=target/wasm32-unknown-unknown/wasm/linkscope.wasm
   else
     # rustup's shims come first on PATH: name Debian's tools explicitly.
     PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/debian \
-      /usr/bin/cargo build -q --lib --profile wasm --target wasm32-unknown-unknown \
+      /usr/bin/cargo build -q --lib --no-default-features --profile wasm --target wasm32-unknown-unknown \
       -Zbuild-std=std,panic_abort
     out=target/debian/wasm32-unknown-unknown/wasm/linkscope.wasm
   fi

@@ -170,7 +170,7 @@ fn audit_a_site_as_json() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(report["files"], 2, "the .txt file is skipped");
+    assert_eq!(report["files"], 3, "HTML, the .htm page and the .txt notes");
     let s = &report["summary"];
     assert_eq!(
         (
@@ -179,12 +179,24 @@ fn audit_a_site_as_json() {
             s["untagged"].as_u64(),
             s["foreign"].as_u64()
         ),
-        (Some(10), Some(3), Some(3), Some(1))
+        (Some(11), Some(3), Some(4), Some(1))
     );
     let findings = report["findings"].as_array().unwrap();
     let first = &findings[0];
     assert!(first["file"].as_str().unwrap().ends_with("blog-post.html"));
-    assert_eq!(first["line"], 16);
+    assert_eq!((&first["line"], &first["column"]), (&16.into(), &29.into()));
+    // The byte range is the URL as written, `&amp;` and all.
+    let bytes = std::fs::read(format!("{SITE}/blog-post.html")).unwrap();
+    let (start, end) = (
+        first["start"].as_u64().unwrap(),
+        first["end"].as_u64().unwrap(),
+    );
+    assert!(std::str::from_utf8(&bytes[start as usize..end as usize])
+        .unwrap()
+        .ends_with("?tag=mysite-20&amp;qid=1700000000"));
+    let bare = findings.last().unwrap();
+    assert!(bare["file"].as_str().unwrap().ends_with("notes.txt"));
+    assert_eq!(bare["href"], "https://www.amazon.com/dp/B077JBQZPX");
     assert_eq!(first["verdict"], "mine");
     assert_eq!(first["asin"], "B077JBQZPX");
     // <base href> resolves the relative link of the gift guide to amazon.co.uk.
@@ -214,7 +226,7 @@ fn audit_csv_and_fail_on_exit_codes() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("file,line,href,verdict,marketplace,asin,tag,coverage")
+        Some("file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post")
     );
     assert_eq!(lines.count(), 8);
     assert_eq!(o.status.code(), Some(0));

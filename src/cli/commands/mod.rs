@@ -1,0 +1,6 @@
+//! One module per command.
+
+pub mod audit;
+pub mod coverage;
+pub mod links;
+pub mod parse;

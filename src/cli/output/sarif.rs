@@ -1,0 +1,77 @@
+//! SARIF 2.1.0 for GitHub code scanning: one rule per verdict, one result per problem.
+
+use serde_json::{json, Value};
+
+use linkscope::Verdict;
+
+use super::{problems, Report};
+
+pub fn audit(report: &Report, fail_on: &[Verdict]) -> Result<String, serde_json::Error> {
+    let rules: Vec<Value> = Verdict::ALL
+        .iter()
+        .filter(|v| **v != Verdict::Mine)
+        .map(|v| {
+            json!({
+                "id": v.as_str(),
+                "name": v.as_str(),
+                "shortDescription": { "text": format!("Amazon link: {}", v.as_str()) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = problems(report)
+        .map(|r| {
+            let level = if fail_on.contains(&r.finding.verdict) {
+                "error"
+            } else {
+                "warning"
+            };
+            json!({
+                "ruleId": r.finding.verdict.as_str(),
+                "level": level,
+                "message": { "text": r.message() },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&r.file) },
+                        "region": {
+                            "startLine": r.line,
+                            "startColumn": r.column,
+                            "byteOffset": r.start,
+                            "byteLength": r.end - r.start,
+                        }
+                    }
+                }],
+            })
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "linkscope",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    Ok(serde_json::to_string_pretty(&sarif)? + "\n")
+}
+
+/// A relative URI reference for a path: `/` separators, and characters URIs do not allow
+/// percent-encoded.
+fn uri(path: &str) -> String {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let mut out = String::new();
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            b'\\' => out.push('/'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
