@@ -1,27 +1,11 @@
 //! The `linkscope` command on fixture files: output and exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/profile.json");
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site");
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linkscope"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = stdin.unwrap_or_default().to_vec();
-    let mut pipe = child.stdin.take().unwrap();
-    std::thread::spawn(move || pipe.write_all(&input));
-    child.wait_with_output().unwrap()
-}
+use common::{run, Output, PROFILE, SITE};
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+    o.out()
 }
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
@@ -139,7 +123,7 @@ fn links_in_every_format() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not an Amazon link"));
 }
 
@@ -229,7 +213,7 @@ fn audit_csv_and_fail_on_exit_codes() {
         Some("file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post")
     );
     assert_eq!(lines.count(), 8);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.code(), Some(0));
     let o = run(
         &[
             "audit",
@@ -241,7 +225,7 @@ fn audit_csv_and_fail_on_exit_codes() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("found untagged, wrongMarketplace links"));
     let gift = format!("{SITE}/posts/gift-guide.htm");
     let o = run(
@@ -255,7 +239,7 @@ fn audit_csv_and_fail_on_exit_codes() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.code(), Some(0));
 }
 
 #[test]
@@ -295,7 +279,7 @@ fn clear_errors_and_nothing_half_written() {
         &["audit", SITE, "/no/such/file.html", "--profile", PROFILE],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     assert!(o.stdout.is_empty(), "no partial report");
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /no/such/file.html"));
 
@@ -307,7 +291,7 @@ fn clear_errors_and_nothing_half_written() {
     .unwrap();
     let o = run(&["coverage", "--profile", bad.to_str().unwrap()], None);
     std::fs::remove_file(&bad).unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("trackingIds.amazon.de: tracking ID may contain only"),
@@ -320,7 +304,7 @@ fn clear_errors_and_nothing_half_written() {
         &["audit", SITE, "--profile", PROFILE, "--fail-on", "nope"],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     let o = run(&["frobnicate"], None);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
 }
