@@ -4,39 +4,49 @@
 use linkscope::Verdict;
 
 use super::Report;
-use crate::term::cell;
+use crate::term::{cell, printable};
 
 /// The widest a cell gets, in characters; the link column may be longer.
 const MAX_CELL: usize = 60;
 const MAX_LINK: usize = 120;
+/// A location keeps its end (file name, line, column) when cut.
+const MAX_LOCATION: usize = 100;
+
+/// `s` made printable, its start cut to keep at most `max` characters.
+fn tail(s: &str, max: usize) -> String {
+    let s = printable(s);
+    let n = s.chars().count();
+    if n <= max {
+        return s.into_owned();
+    }
+    std::iter::once('…')
+        .chain(s.chars().skip(n - max + 1))
+        .collect()
+}
 
 pub fn audit(report: &Report) -> String {
+    // A POST column when links come from the posts of a WordPress export or a feed.
+    let posts = report.findings.iter().any(|r| r.item.is_some());
     let rows: Vec<Vec<String>> = report
         .findings
         .iter()
         .map(|r| {
-            let mut location = format!("{}:{}:{}", r.file, r.line, r.column);
-            if let Some(item) = &r.item {
-                location.push_str(&format!(" ({})", item.title));
+            let location = format!("{}:{}:{}", r.file, r.line, r.column);
+            let mut cells = vec![tail(&location, MAX_LOCATION)];
+            if posts {
+                cells.push(r.item.as_ref().map_or("-".into(), |i| i.title.clone()));
             }
-            let mut cells = vec![location];
             cells.extend(r.cells());
             cells.push(r.href.clone());
             cells
         })
         .collect();
-    let mut out = table(
-        &[
-            "LOCATION",
-            "VERDICT",
-            "MARKETPLACE",
-            "ASIN",
-            "TAG",
-            "COVERAGE",
-            "LINK",
-        ],
-        &rows,
-    );
+    let mut header = vec!["LOCATION"];
+    if posts {
+        header.push("POST");
+    }
+    header.extend(["VERDICT", "MARKETPLACE", "ASIN", "TAG", "COVERAGE", "LINK"]);
+    let mut out = table(&header, &rows);
     let counts: Vec<String> = Verdict::ALL
         .iter()
         .map(|v| format!("{} {}", report.summary.count(*v), v.as_str()))
@@ -59,7 +69,12 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         .map(|row| {
             row.iter()
                 .enumerate()
-                .map(|(i, c)| cell(c, if i == last { MAX_LINK } else { MAX_CELL }))
+                .map(|(i, c)| match i {
+                    0 if c.starts_with('…') => c.clone(),
+                    0 => cell(c, MAX_LOCATION),
+                    i if i == last => cell(c, MAX_LINK),
+                    _ => cell(c, MAX_CELL),
+                })
                 .collect()
         })
         .collect();
