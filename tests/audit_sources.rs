@@ -53,7 +53,7 @@ fn markdown_sites_and_a_run_that_reads_nothing() {
     let o = run(&["audit", empty.path(), "--profile", PROFILE], None);
     assert_eq!(o.code(), Some(2));
     assert!(o.out().is_empty());
-    assert!(o.err().contains("no source file to audit"), "{}", o.err());
+    assert!(o.err().contains("no source file to read"), "{}", o.err());
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! `linkscope`: classify Amazon links, generate tagged links and audit a site's sources.
 
 mod commands;
+mod diff;
 mod exit;
 mod input;
 mod output;
+mod scan;
 mod term;
 mod walk;
 
@@ -16,9 +18,11 @@ use linkscope::Verdict;
 
 use commands::audit::AuditOptions;
 use commands::coverage::TableFormat;
+use commands::fix::FixOptions;
 use commands::links::LinksFormat;
 use exit::{Exit, Failure};
 use output::AuditFormat;
+use scan::ScanOptions;
 use walk::WalkOptions;
 
 #[derive(Parser)]
@@ -68,26 +72,69 @@ enum Command {
         /// wrongMarketplace, foreign, untagged, short, malformed).
         #[arg(long, value_delimiter = ',', value_parser = parse_verdict)]
         fail_on: Vec<Verdict>,
-        /// Address the pages are published at, to resolve relative links (a page's own
-        /// `<base href>` wins).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Read files that .gitignore and .ignore files exclude.
-        #[arg(long)]
-        no_ignore: bool,
-        /// Only read files matching this glob (repeatable; e.g. '_posts/**').
-        #[arg(long)]
-        include: Vec<String>,
-        /// Skip files matching this glob (repeatable; e.g. '_drafts/**').
-        #[arg(long)]
-        exclude: Vec<String>,
-        /// Follow symbolic links in directories (never round a loop).
-        #[arg(long)]
-        follow_symlinks: bool,
-        /// The largest file read (e.g. 500K, 64M, 2G).
-        #[arg(long, value_parser = input::parse_size, default_value = "64M")]
-        max_file_size: u64,
+        #[command(flatten)]
+        read: ReadArgs,
     },
+    /// Rewrite the Amazon links of your source files: untagged and wrong-marketplace links get
+    /// your tracking ID, tracking noise is removed. Prints a unified diff unless --write.
+    Fix {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        profile: PathBuf,
+        /// Apply the changes (atomically, file by file) instead of printing them.
+        #[arg(long)]
+        write: bool,
+        /// Keep tracking noise on links that are already yours.
+        #[arg(long)]
+        no_clean: bool,
+        /// Replace someone else's tag with yours (left as is by default).
+        #[arg(long)]
+        replace_foreign: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+}
+
+/// Which files are read and how.
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// Address the pages are published at, to resolve relative links (a page's own
+    /// `<base href>` wins).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Read files that .gitignore and .ignore files exclude.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Only read files matching this glob (repeatable; e.g. '_posts/**').
+    #[arg(long)]
+    include: Vec<String>,
+    /// Skip files matching this glob (repeatable; e.g. '_drafts/**').
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Follow symbolic links in directories (never round a loop).
+    #[arg(long)]
+    follow_symlinks: bool,
+    /// The largest file read (e.g. 500K, 64M, 2G).
+    #[arg(long, value_parser = input::parse_size, default_value = "64M")]
+    max_file_size: u64,
+}
+
+impl ReadArgs {
+    fn split(self) -> (WalkOptions, ScanOptions) {
+        (
+            WalkOptions {
+                no_ignore: self.no_ignore,
+                include: self.include,
+                exclude: self.exclude,
+                follow_symlinks: self.follow_symlinks,
+            },
+            ScanOptions {
+                base_url: self.base_url,
+                max_file_size: self.max_file_size,
+            },
+        )
+    }
 }
 
 fn parse_verdict(s: &str) -> Result<Verdict, String> {
@@ -124,26 +171,37 @@ fn main() -> ExitCode {
             profile,
             format,
             fail_on,
-            base_url,
-            no_ignore,
-            include,
-            exclude,
-            follow_symlinks,
-            max_file_size,
-        } => commands::audit::run(&AuditOptions {
+            read,
+        } => {
+            let (walk, scan) = read.split();
+            commands::audit::run(&AuditOptions {
+                paths,
+                profile,
+                format,
+                fail_on,
+                walk,
+                scan,
+            })
+        }
+        Command::Fix {
             paths,
             profile,
-            format,
-            fail_on,
-            base_url,
-            walk: WalkOptions {
-                no_ignore,
-                include,
-                exclude,
-                follow_symlinks,
-            },
-            max_file_size,
-        }),
+            write,
+            no_clean,
+            replace_foreign,
+            read,
+        } => {
+            let (walk, scan) = read.split();
+            commands::fix::run(&FixOptions {
+                paths,
+                profile,
+                write,
+                clean: !no_clean,
+                replace_foreign,
+                walk,
+                scan,
+            })
+        }
     };
     match result {
         Ok(exit) => exit.into(),

@@ -70,11 +70,24 @@ pub fn sources(paths: &[PathBuf], options: &WalkOptions) -> Result<Walked, Failu
             Err(e) => errors.push(format!("cannot read {}: {e}", path.display())),
         }
     }
-    if errors.is_empty() {
-        Ok(walked)
-    } else {
-        Err(Failure(errors.join("\nlinkscope: ")))
+    if !errors.is_empty() {
+        return Err(Failure(errors.join("\nlinkscope: ")));
     }
+    if walked.sources.is_empty() {
+        // A run that reads nothing must not pass for a clean site.
+        let extensions: Vec<String> = SourceFormat::ALL
+            .iter()
+            .flat_map(|f| f.extensions())
+            .map(|e| format!(".{e}"))
+            .collect();
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Failure(format!(
+            "no source file to read under {} (looked for {})",
+            names.join(", "),
+            extensions.join(" ")
+        )));
+    }
+    Ok(walked)
 }
 
 fn walk_dir(

@@ -2,5 +2,6 @@
 
 pub mod audit;
 pub mod coverage;
+pub mod fix;
 pub mod links;
 pub mod parse;

@@ -116,7 +116,7 @@ mod tests {
                 vec!["\u{1b}[2J".into(), "y".into()],
             ],
         );
-        assert!(t.len() < 400, "{}", t.len());
+        assert!(t.len() < 600, "{}", t.len());
         assert!(t.contains("…") && t.contains("\\u{1b}[2J") && !t.contains('\u{1b}'));
     }
 }
