@@ -1,6 +1,7 @@
 //! `linkscope`: classify Amazon links, generate tagged links and audit a site's sources.
 
 mod commands;
+mod config;
 mod diff;
 mod exit;
 mod input;
@@ -61,11 +62,15 @@ enum Command {
     },
     /// Audit the Amazon links of a site's sources: HTML and templates, Markdown, feeds,
     /// sitemaps and WordPress exports, plain text (`-` reads standard input).
+    ///
+    /// Settings come from a linkscope.toml in the site's folder (or the current one) when
+    /// present; flags win over it.
     Audit {
-        #[arg(required = true)]
+        /// Files and folders to read (default: the paths of linkscope.toml, or '.').
         paths: Vec<PathBuf>,
+        /// The profile (default: the one linkscope.toml names).
         #[arg(long)]
-        profile: PathBuf,
+        profile: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
         format: AuditFormat,
         /// Exit with status 1 when any of these verdicts occurs (comma-separated: mine,
@@ -78,10 +83,11 @@ enum Command {
     /// Rewrite the Amazon links of your source files: untagged and wrong-marketplace links get
     /// your tracking ID, tracking noise is removed. Prints a unified diff unless --write.
     Fix {
-        #[arg(required = true)]
+        /// Files and folders to fix (default: the paths of linkscope.toml, or '.').
         paths: Vec<PathBuf>,
+        /// The profile (default: the one linkscope.toml names).
         #[arg(long)]
-        profile: PathBuf,
+        profile: Option<PathBuf>,
         /// Apply the changes (atomically, file by file) instead of printing them.
         #[arg(long)]
         write: bool,
@@ -115,27 +121,79 @@ struct ReadArgs {
     /// Follow symbolic links in directories (never round a loop).
     #[arg(long)]
     follow_symlinks: bool,
-    /// The largest file read (e.g. 500K, 64M, 2G).
-    #[arg(long, value_parser = input::parse_size, default_value = "64M")]
-    max_file_size: u64,
+    /// The largest file read (e.g. 500K, 64M, 2G; default 64M).
+    #[arg(long, value_parser = input::parse_size)]
+    max_file_size: Option<u64>,
+}
+
+/// What to read and with which profile: the command line over linkscope.toml.
+struct Resolved {
+    paths: Vec<PathBuf>,
+    profile: PathBuf,
+    fail_on: Vec<Verdict>,
+    walk: WalkOptions,
+    scan: ScanOptions,
 }
 
 impl ReadArgs {
-    fn split(self) -> (WalkOptions, ScanOptions) {
-        (
-            WalkOptions {
+    fn resolve(
+        self,
+        paths: Vec<PathBuf>,
+        profile: Option<PathBuf>,
+        fail_on: Vec<Verdict>,
+    ) -> Result<Resolved, Failure> {
+        let config = config::find(&paths)?.unwrap_or_default();
+        let profile = profile.or(config.profile).ok_or_else(|| {
+            Failure(format!(
+                "no profile: give --profile or name one in {}",
+                config::FILE_NAME
+            ))
+        })?;
+        let paths = match (paths.is_empty(), config.paths.is_empty()) {
+            (false, _) => paths,
+            (true, false) => config.paths,
+            (true, true) => vec![PathBuf::from(".")],
+        };
+        let fail_on = if fail_on.is_empty() {
+            let parsed: Result<Vec<Verdict>, String> =
+                config.fail_on.iter().map(|v| parse_verdict(v)).collect();
+            parsed.map_err(|e| Failure(format!("{}: fail-on: {e}", config::FILE_NAME)))?
+        } else {
+            fail_on
+        };
+        let max_file_size = match (self.max_file_size, &config.max_file_size) {
+            (Some(n), _) => n,
+            (None, Some(s)) => input::parse_size(s)
+                .map_err(|e| Failure(format!("{}: max-file-size: {e}", config::FILE_NAME)))?,
+            (None, None) => DEFAULT_MAX_FILE_SIZE,
+        };
+        let or_config = |flags: Vec<String>, from_file: Vec<String>| {
+            if flags.is_empty() {
+                from_file
+            } else {
+                flags
+            }
+        };
+        Ok(Resolved {
+            paths,
+            profile,
+            fail_on,
+            walk: WalkOptions {
                 no_ignore: self.no_ignore,
-                include: self.include,
-                exclude: self.exclude,
+                include: or_config(self.include, config.include),
+                exclude: or_config(self.exclude, config.exclude),
                 follow_symlinks: self.follow_symlinks,
             },
-            ScanOptions {
-                base_url: self.base_url,
-                max_file_size: self.max_file_size,
+            scan: ScanOptions {
+                base_url: self.base_url.or(config.base_url),
+                max_file_size,
             },
-        )
+        })
     }
 }
+
+/// The largest source file read unless --max-file-size says otherwise.
+const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
 fn parse_verdict(s: &str) -> Result<Verdict, String> {
     Verdict::parse(s).ok_or_else(|| {
@@ -172,17 +230,16 @@ fn main() -> ExitCode {
             format,
             fail_on,
             read,
-        } => {
-            let (walk, scan) = read.split();
+        } => read.resolve(paths, profile, fail_on).and_then(|r| {
             commands::audit::run(&AuditOptions {
-                paths,
-                profile,
+                paths: r.paths,
+                profile: r.profile,
                 format,
-                fail_on,
-                walk,
-                scan,
+                fail_on: r.fail_on,
+                walk: r.walk,
+                scan: r.scan,
             })
-        }
+        }),
         Command::Fix {
             paths,
             profile,
@@ -190,18 +247,17 @@ fn main() -> ExitCode {
             no_clean,
             replace_foreign,
             read,
-        } => {
-            let (walk, scan) = read.split();
+        } => read.resolve(paths, profile, Vec::new()).and_then(|r| {
             commands::fix::run(&FixOptions {
-                paths,
-                profile,
+                paths: r.paths,
+                profile: r.profile,
                 write,
                 clean: !no_clean,
                 replace_foreign,
-                walk,
-                scan,
+                walk: r.walk,
+                scan: r.scan,
             })
-        }
+        }),
     };
     match result {
         Ok(exit) => exit.into(),

@@ -59,11 +59,12 @@ pub fn audit(report: &Report, fail_on: &[Verdict]) -> Result<String, serde_json:
     Ok(serde_json::to_string_pretty(&sarif)? + "\n")
 }
 
-/// A relative URI reference for a path: `/` separators, and characters URIs do not allow
+/// A URI for a path: relative paths stay relative references (to the checkout's root, as code
+/// scanning reads them), absolute ones become `file://` URIs; characters URIs do not allow are
 /// percent-encoded.
 fn uri(path: &str) -> String {
     let path = path.strip_prefix("./").unwrap_or(path);
-    let mut out = String::new();
+    let mut out = String::from(if path.starts_with('/') { "file://" } else { "" });
     for b in path.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
