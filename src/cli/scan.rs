@@ -1,10 +1,11 @@
 //! Reading one source and auditing its links: what `audit` reports and `fix` rewrites. Sources
 //! are scanned on all cores, results kept in the sources' order.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::mpsc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -29,7 +30,6 @@ pub struct Scanned {
     /// (after the byte order mark).
     pub encoding: &'static str,
     pub same_bytes: bool,
-    pub text: String,
     pub doc: Document,
     /// One per Amazon link, with the index of its link in `doc.links`.
     pub findings: Vec<Finding>,
@@ -74,13 +74,12 @@ pub fn scan(source: &Source, profile: &Profile, options: &ScanOptions) -> Result
         offsets.push((file_at, file_at + len));
     }
     let (encoding, same_bytes) = (decoded.encoding, decoded.same_bytes);
-    let text = decoded.text.into_owned();
+    drop(decoded);
     Ok(Scanned {
         name,
         bytes,
         encoding,
         same_bytes,
-        text,
         doc,
         findings: audit.findings,
         offsets,
@@ -112,9 +111,14 @@ fn file_url(path: &Path) -> Option<String> {
         .map(String::from)
 }
 
-/// `f` applied to every source on all cores, with a progress bar on a terminal; the results
-/// in the sources' order.
-pub fn each_source<R: Send>(files: &[Source], f: impl Fn(&Source) -> R + Sync) -> Vec<R> {
+/// `f` applied to every source on all cores, with a progress bar on a terminal; `consume`
+/// gets the results in the sources' order as soon as each is ready, so that a run holds only
+/// the results that arrived early.
+pub fn each_source<R: Send>(
+    files: &[Source],
+    f: impl Fn(&Source) -> R + Sync,
+    mut consume: impl FnMut(R),
+) {
     let progress = if std::io::stderr().is_terminal() && files.len() > 1 {
         ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr())
     } else {
@@ -129,26 +133,32 @@ pub fn each_source<R: Send>(files: &[Source], f: impl Fn(&Source) -> R + Sync) -
         .min(files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<R>>> = Mutex::new(files.iter().map(|_| None).collect());
+    // Bounded: workers wait when the consumer falls behind.
+    let (send, receive) = mpsc::sync_channel::<(usize, R)>(workers * 4);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
+            let send = send.clone();
+            let (next, f, progress) = (&next, &f, &progress);
+            scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = files.get(i) else { break };
                 progress.set_message(printable(&source.name()).into_owned());
-                let result = f(source);
-                if let Ok(mut all) = results.lock() {
-                    all[i] = Some(result);
+                if send.send((i, f(source))).is_err() {
+                    break;
                 }
                 progress.inc(1);
             });
         }
+        drop(send);
+        let mut early = BTreeMap::new();
+        let mut want = 0;
+        for (i, result) in receive {
+            early.insert(i, result);
+            while let Some(result) = early.remove(&want) {
+                consume(result);
+                want += 1;
+            }
+        }
     });
     progress.finish_and_clear();
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| r.expect("every source is scanned once"))
-        .collect()
 }

@@ -68,6 +68,19 @@ impl Out {
         self.check(result)
     }
 
+    /// Copies everything `from` holds.
+    pub fn copy_from(&mut self, from: &mut impl io::Read) -> Result<(), Failure> {
+        let mut buffer = vec![0; 1 << 16];
+        loop {
+            let n = from.read(&mut buffer)?;
+            if n == 0 || self.closed {
+                return Ok(());
+            }
+            let result = self.inner.write_all(&buffer[..n]);
+            self.check(result)?;
+        }
+    }
+
     pub fn flush(&mut self) -> Result<(), Failure> {
         if self.closed {
             return Ok(());

@@ -60,12 +60,18 @@ pub fn run(options: &FixOptions) -> Outcome {
             "fix rewrites files: standard input cannot be fixed".into(),
         ));
     }
-    let plans = each_source(&walked.sources, |s| plan(s, &profile, options));
     let mut errors = Vec::new();
-    let plans: Vec<Plan> = plans
-        .into_iter()
-        .filter_map(|p| p.map_err(|e| errors.push(e)).ok())
-        .collect();
+    let mut plans = Vec::new();
+    each_source(
+        &walked.sources,
+        |s| plan(s, &profile, options),
+        |p| match p {
+            // Only files with something to change are kept in memory.
+            Ok(p) if p.edits.is_empty() && p.left.is_empty() => {}
+            Ok(p) => plans.push(p),
+            Err(e) => errors.push(e),
+        },
+    );
     if !errors.is_empty() {
         // Nothing is written, or shown, from a partial run.
         return Err(Failure(errors.join("\nlinkscope: ")));
@@ -200,16 +206,19 @@ fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan
             ));
             continue;
         }
-        let raw = &scanned.text[link.span.clone()];
+        let (start, end) = scanned.offsets[finding.index];
+        let Some(raw) = scanned
+            .bytes
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            leave("its position in the file is not exact; not rewritten".into());
+            continue;
+        };
         let Some(text) = written_like(raw, &link.url, &new) else {
             leave("the new link cannot be written safely in this place".into());
             continue;
         };
-        let (start, end) = scanned.offsets[finding.index];
-        if scanned.bytes.get(start..end) != Some(raw.as_bytes()) {
-            leave("its position in the file is not exact; not rewritten".into());
-            continue;
-        }
         plan.edits.push(Edit {
             start,
             end,
@@ -219,7 +228,9 @@ fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan
     }
     plan.edits.sort_by_key(|e| e.start);
     plan.edits.dedup_by(|b, a| b.start < a.end);
-    plan.original = scanned.bytes;
+    if !plan.edits.is_empty() {
+        plan.original = scanned.bytes;
+    }
     Ok(plan)
 }
 

@@ -1,27 +1,23 @@
 //! CSV (RFC 4180) with the full values, guarded against spreadsheet formulas.
 
-use super::Report;
+use super::Row;
 
-pub fn audit(report: &Report) -> String {
-    let mut out = String::from(
-        "file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post\n",
-    );
-    for r in &report.findings {
-        let mut fields = vec![
-            r.file.clone(),
-            r.line.to_string(),
-            r.column.to_string(),
-            r.start.to_string(),
-            r.end.to_string(),
-            r.href.clone(),
-        ];
-        fields.extend(r.cells().map(|c| if c == "-" { String::new() } else { c }));
-        fields.push(r.item.as_ref().map(|i| i.title.clone()).unwrap_or_default());
-        let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
+pub const HEADER: &str =
+    "file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post\n";
+
+pub fn row(r: &Row) -> String {
+    let mut fields = vec![
+        r.file.clone(),
+        r.line.to_string(),
+        r.column.to_string(),
+        r.start.to_string(),
+        r.end.to_string(),
+        r.href.clone(),
+    ];
+    fields.extend(r.cells().map(|c| if c == "-" { String::new() } else { c }));
+    fields.push(r.item.as_ref().map(|i| i.title.clone()).unwrap_or_default());
+    let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    line.join(",") + "\n"
 }
 
 /// A CSV field, quoted when it holds a comma, quote or line break. A field that a spreadsheet

@@ -1,31 +1,24 @@
 //! GitHub Actions workflow commands: one annotation per problem, with file, line and column.
 
-use linkscope::Verdict;
+use linkscope::{Summary, Verdict};
 
-use super::{problems, Report};
+use super::Row;
 
-pub fn audit(report: &Report, fail_on: &[Verdict]) -> String {
-    let mut out = String::new();
-    for r in problems(report) {
-        let level = if fail_on.contains(&r.finding.verdict) {
-            "error"
-        } else {
-            "warning"
-        };
-        out.push_str(&format!(
-            "::{level} file={},line={},col={},title={}::{}\n",
-            property(&r.file),
-            r.line,
-            r.column,
-            property(&format!("linkscope: {}", r.finding.verdict.as_str())),
-            data(&r.message())
-        ));
-    }
-    out.push_str(&format!(
-        "{} Amazon links in {} files\n",
-        report.summary.total, report.files
-    ));
-    out
+pub fn row(r: &Row, fail_on: &[Verdict]) -> Option<String> {
+    let message = r.problem()?;
+    Some(format!(
+        "::{} file={},line={},col={},title={}::{}\n",
+        r.level(fail_on),
+        property(&r.file),
+        r.line,
+        r.column,
+        property(&format!("linkscope: {}", r.finding.verdict.as_str())),
+        data(&message)
+    ))
+}
+
+pub fn footer(files: usize, summary: &Summary) -> String {
+    format!("{} Amazon links in {files} files\n", summary.total)
 }
 
 /// A workflow command's message: `%`, CR and LF escaped.

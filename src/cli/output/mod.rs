@@ -1,10 +1,13 @@
 //! Audit results for people (an aligned table) and programs (JSON, CSV, SARIF, GitHub
-//! workflow annotations). Every finding carries file, line, column and byte range.
+//! workflow annotations), written as the findings arrive: only the table holds its rows (cut
+//! to a bounded width) until the end. Every finding carries file, line, column and byte range.
 
 mod csv;
 mod github;
 mod sarif;
 mod table;
+
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -31,13 +34,6 @@ pub struct Row {
     pub finding: Finding,
 }
 
-#[derive(Serialize, Default)]
-pub struct Report {
-    pub files: usize,
-    pub summary: Summary,
-    pub findings: Vec<Row>,
-}
-
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AuditFormat {
     Table,
@@ -47,19 +43,104 @@ pub enum AuditFormat {
     Github,
 }
 
-impl Report {
-    pub fn render(
-        &self,
-        format: AuditFormat,
-        fail_on: &[Verdict],
-    ) -> Result<String, serde_json::Error> {
-        Ok(match format {
-            AuditFormat::Table => table::audit(self),
-            AuditFormat::Json => serde_json::to_string_pretty(self)? + "\n",
-            AuditFormat::Csv => csv::audit(self),
-            AuditFormat::Sarif => sarif::audit(self, fail_on)?,
-            AuditFormat::Github => github::audit(self, fail_on),
+/// Writes a report to `out` file by file.
+pub struct ReportWriter<W: Write> {
+    format: AuditFormat,
+    fail_on: Vec<Verdict>,
+    out: W,
+    files: usize,
+    summary: Summary,
+    /// Whether a finding (JSON, SARIF) has been written, for the separators.
+    written: bool,
+    /// The table's rows, kept for the column widths.
+    table: Vec<Row>,
+    /// SARIF's text after the results.
+    sarif_tail: String,
+}
+
+impl<W: Write> ReportWriter<W> {
+    pub fn new(format: AuditFormat, fail_on: &[Verdict], mut out: W) -> io::Result<Self> {
+        let mut sarif_tail = String::new();
+        match format {
+            AuditFormat::Json => out.write_all(b"{\n  \"findings\": [")?,
+            AuditFormat::Csv => out.write_all(csv::HEADER.as_bytes())?,
+            AuditFormat::Sarif => {
+                let (head, tail) = sarif::frame()?;
+                out.write_all(head.as_bytes())?;
+                sarif_tail = tail;
+            }
+            AuditFormat::Table | AuditFormat::Github => {}
+        }
+        Ok(ReportWriter {
+            format,
+            fail_on: fail_on.to_vec(),
+            out,
+            files: 0,
+            summary: Summary::default(),
+            written: false,
+            table: Vec::new(),
+            sarif_tail,
         })
+    }
+
+    /// The findings of one file.
+    pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.files += 1;
+        for row in rows {
+            self.summary.add(row.finding.verdict);
+            match self.format {
+                AuditFormat::Table => self.table.push(table::bounded(row)),
+                AuditFormat::Json => {
+                    let sep = if self.written { "," } else { "" };
+                    let json = serde_json::to_string(&row)?;
+                    write!(self.out, "{sep}\n    {json}")?;
+                    self.written = true;
+                }
+                AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
+                AuditFormat::Sarif => {
+                    if let Some(result) = sarif::result(&row, &self.fail_on) {
+                        let sep = if self.written { "," } else { "" };
+                        write!(
+                            self.out,
+                            "{sep}\n        {}",
+                            serde_json::to_string(&result)?
+                        )?;
+                        self.written = true;
+                    }
+                }
+                AuditFormat::Github => {
+                    if let Some(line) = github::row(&row, &self.fail_on) {
+                        self.out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the report; gives back the output and the counts.
+    pub fn finish(mut self) -> io::Result<(W, Summary)> {
+        match self.format {
+            AuditFormat::Table => {
+                let text = table::audit(&self.table, self.files, &self.summary);
+                self.out.write_all(text.as_bytes())?;
+            }
+            AuditFormat::Json => {
+                let summary = serde_json::to_string(&self.summary)?;
+                write!(
+                    self.out,
+                    "\n  ],\n  \"files\": {},\n  \"summary\": {summary}\n}}\n",
+                    self.files
+                )?;
+            }
+            AuditFormat::Csv => {}
+            AuditFormat::Sarif => self.out.write_all(self.sarif_tail.as_bytes())?,
+            AuditFormat::Github => {
+                let line = github::footer(self.files, &self.summary);
+                self.out.write_all(line.as_bytes())?;
+            }
+        }
+        Ok((self.out, self.summary))
     }
 }
 
@@ -80,10 +161,10 @@ impl Row {
         ]
     }
 
-    /// What is wrong with the link and what to do, for annotations.
-    fn message(&self) -> String {
+    /// What is wrong with the link, for annotations; `None` for the user's own links.
+    fn problem(&self) -> Option<String> {
         let what = match self.finding.verdict {
-            Verdict::Mine => "carries your tracking ID",
+            Verdict::Mine => return None,
             Verdict::WrongMarketplace => {
                 "carries your tracking ID for another marketplace: it earns nothing here"
             }
@@ -96,14 +177,15 @@ impl Row {
         if let Some(item) = &self.item {
             text.push_str(&format!(" (in post \"{}\")", item.title));
         }
-        text
+        Some(text)
     }
-}
 
-/// The findings shown as problems: everything but `mine`.
-fn problems(report: &Report) -> impl Iterator<Item = &Row> {
-    report
-        .findings
-        .iter()
-        .filter(|r| r.finding.verdict != Verdict::Mine)
+    /// `error` for a `--fail-on` verdict, else `warning`.
+    fn level(&self, fail_on: &[Verdict]) -> &'static str {
+        if fail_on.contains(&self.finding.verdict) {
+            "error"
+        } else {
+            "warning"
+        }
+    }
 }

@@ -4,9 +4,10 @@ use serde_json::{json, Value};
 
 use linkscope::Verdict;
 
-use super::{problems, Report};
+use super::Row;
 
-pub fn audit(report: &Report, fail_on: &[Verdict]) -> Result<String, serde_json::Error> {
+/// The SARIF document around its results: the text before them and after them.
+pub fn frame() -> Result<(String, String), serde_json::Error> {
     let rules: Vec<Value> = Verdict::ALL
         .iter()
         .filter(|v| **v != Verdict::Mine)
@@ -15,31 +16,6 @@ pub fn audit(report: &Report, fail_on: &[Verdict]) -> Result<String, serde_json:
                 "id": v.as_str(),
                 "name": v.as_str(),
                 "shortDescription": { "text": format!("Amazon link: {}", v.as_str()) },
-            })
-        })
-        .collect();
-    let results: Vec<Value> = problems(report)
-        .map(|r| {
-            let level = if fail_on.contains(&r.finding.verdict) {
-                "error"
-            } else {
-                "warning"
-            };
-            json!({
-                "ruleId": r.finding.verdict.as_str(),
-                "level": level,
-                "message": { "text": r.message() },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&r.file) },
-                        "region": {
-                            "startLine": r.line,
-                            "startColumn": r.column,
-                            "byteOffset": r.start,
-                            "byteLength": r.end - r.start,
-                        }
-                    }
-                }],
             })
         })
         .collect();
@@ -53,10 +29,36 @@ pub fn audit(report: &Report, fail_on: &[Verdict]) -> Result<String, serde_json:
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": PLACEHOLDER,
         }]
     });
-    Ok(serde_json::to_string_pretty(&sarif)? + "\n")
+    let text = serde_json::to_string_pretty(&sarif)? + "\n";
+    let quoted = format!("\"{PLACEHOLDER}\"");
+    let at = text.find(&quoted).unwrap_or(text.len());
+    let tail = text.get(at + quoted.len()..).unwrap_or("");
+    Ok((format!("{}[", &text[..at]), format!("\n      ]{tail}")))
+}
+
+const PLACEHOLDER: &str = "@results@";
+
+/// The result for one finding; `None` for the user's own links.
+pub fn result(r: &Row, fail_on: &[Verdict]) -> Option<Value> {
+    Some(json!({
+        "ruleId": r.finding.verdict.as_str(),
+        "level": r.level(fail_on),
+        "message": { "text": r.problem()? },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&r.file) },
+                "region": {
+                    "startLine": r.line,
+                    "startColumn": r.column,
+                    "byteOffset": r.start,
+                    "byteLength": r.end - r.start,
+                }
+            }
+        }],
+    }))
 }
 
 /// A URI for a path: relative paths stay relative references (to the checkout's root, as code

@@ -1,9 +1,9 @@
 //! Aligned columns for a terminal: every cell made printable and bounded, so a page's long or
 //! hostile values cannot flood or drive the terminal (the full values are in JSON and CSV).
 
-use linkscope::Verdict;
+use linkscope::{Summary, Verdict};
 
-use super::Report;
+use super::Row;
 use crate::term::{cell, printable};
 
 /// The widest a cell gets, in characters; the link column may be longer.
@@ -24,11 +24,28 @@ fn tail(s: &str, max: usize) -> String {
         .collect()
 }
 
-pub fn audit(report: &Report) -> String {
+/// `row` with its long values cut as the table shows them, so that holding it costs little.
+pub fn bounded(mut row: Row) -> Row {
+    row.href = cell(&row.href, MAX_LINK);
+    row.file = tail(&row.file, MAX_LOCATION);
+    let link = &mut row.finding.link;
+    for value in [&mut link.tag, &mut link.subtag, &mut link.clean]
+        .into_iter()
+        .flatten()
+    {
+        *value = cell(value, MAX_CELL);
+    }
+    if let Some(item) = &mut row.item {
+        item.title = cell(&item.title, MAX_CELL);
+        item.link = None;
+    }
+    row
+}
+
+pub fn audit(rows: &[Row], files: usize, summary: &Summary) -> String {
     // A POST column when links come from the posts of a WordPress export or a feed.
-    let posts = report.findings.iter().any(|r| r.item.is_some());
-    let rows: Vec<Vec<String>> = report
-        .findings
+    let posts = rows.iter().any(|r| r.item.is_some());
+    let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let location = format!("{}:{}:{}", r.file, r.line, r.column);
@@ -49,12 +66,11 @@ pub fn audit(report: &Report) -> String {
     let mut out = table(&header, &rows);
     let counts: Vec<String> = Verdict::ALL
         .iter()
-        .map(|v| format!("{} {}", report.summary.count(*v), v.as_str()))
+        .map(|v| format!("{} {}", summary.count(*v), v.as_str()))
         .collect();
     out.push_str(&format!(
-        "\n{} Amazon links in {} files: {}\n",
-        report.summary.total,
-        report.files,
+        "\n{} Amazon links in {files} files: {}\n",
+        summary.total,
         counts.join(", ")
     ));
     out
