@@ -249,6 +249,10 @@ fn only_regular_files_of_bounded_size() {
         None,
     );
     assert_eq!(o.code(), Some(0), "{}", o.err());
+    // A line with no end on standard input is refused, not held in memory.
+    let o = run(&["parse"], Some(&vec![b'a'; 3 << 20]));
+    assert_eq!(o.code(), Some(2));
+    assert!(o.err().contains("longer than"), "{}", o.err());
     let huge_profile = dir.file("profile.json", " ".repeat(2 << 20));
     let o = run(&["coverage", "--profile", &huge_profile], None);
     assert_eq!(o.code(), Some(2));

@@ -314,6 +314,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_changed_since_it_was_read_is_left_alone() {
+        let dir = std::env::temp_dir().join(format!("linkscope-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("post.md");
+        std::fs::write(&file, "edited meanwhile").unwrap();
+        let options = FixOptions {
+            paths: vec![],
+            profile: PathBuf::new(),
+            write: true,
+            clean: true,
+            replace_foreign: false,
+            walk: WalkOptions::default(),
+            scan: ScanOptions {
+                base_url: None,
+                max_file_size: 1 << 20,
+            },
+        };
+        let e = write_atomic(&file, b"as read", b"fixed", &options).unwrap_err();
+        assert!(e.contains("changed since it was read"), "{e}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"edited meanwhile");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        write_atomic(&file, b"edited meanwhile", b"fixed", &options).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"fixed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn written_in_the_original_form() {
         let new = "https://www.amazon.com/dp/B08N5WRWNW?tag=a-20&th=1";
         assert_eq!(

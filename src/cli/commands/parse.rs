@@ -1,6 +1,6 @@
 //! `linkscope parse`: classify URLs and print JSON Lines.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use serde::Serialize;
 
@@ -15,6 +15,9 @@ struct Parsed<'a> {
     #[serde(flatten)]
     link: Link,
 }
+
+/// The longest line read from standard input.
+const MAX_LINE: u64 = 1 << 20;
 
 pub fn run(urls: &[String]) -> Outcome {
     let classifier = Classifier::new(None);
@@ -31,10 +34,25 @@ pub fn run(urls: &[String]) -> Outcome {
         return Ok(Exit::Success);
     }
     // Streams, so that a long list is not held in memory; bytes that are not UTF-8 become
-    // U+FFFD rather than stopping the run.
-    for input in io::stdin().lock().split(b'\n') {
-        let bytes = input?;
-        let input = String::from_utf8_lossy(&bytes);
+    // U+FFFD rather than stopping the run; a line has a bounded length (`< /dev/zero` ends).
+    let mut stdin = io::stdin().lock();
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        let n = (&mut stdin)
+            .take(MAX_LINE + 1)
+            .read_until(b'\n', &mut bytes)?;
+        if n == 0 {
+            break;
+        }
+        if bytes.len() as u64 > MAX_LINE {
+            out.flush()?;
+            return Err(Failure(format!(
+                "a line of standard input is longer than {MAX_LINE} bytes"
+            )));
+        }
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        let input = String::from_utf8_lossy(bytes);
         let input = input.strip_suffix('\r').unwrap_or(&input);
         if input.trim().is_empty() {
             continue;
