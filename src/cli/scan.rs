@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -112,8 +112,9 @@ fn file_url(path: &Path) -> Option<String> {
 }
 
 /// `f` applied to every source on all cores, with a progress bar on a terminal; `consume`
-/// gets the results in the sources' order as soon as each is ready, so that a run holds only
-/// the results that arrived early.
+/// gets the results in the sources' order as soon as each is ready. Workers stay at most a
+/// few sources ahead of the one `consume` waits for, so a run holds only a few results
+/// whatever the number of sources.
 pub fn each_source<R: Send>(
     files: &[Source],
     f: impl Fn(&Source) -> R + Sync,
@@ -133,15 +134,24 @@ pub fn each_source<R: Send>(
         .min(files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    // Bounded: workers wait when the consumer falls behind.
-    let (send, receive) = mpsc::sync_channel::<(usize, R)>(workers * 4);
+    let window = workers * 4;
+    // How many results have been consumed: a worker does not start source `i` before
+    // `i < consumed + window`.
+    let consumed = (Mutex::new(0usize), Condvar::new());
+    let (send, receive) = mpsc::sync_channel::<(usize, R)>(window);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let send = send.clone();
-            let (next, f, progress) = (&next, &f, &progress);
+            let (next, f, progress, consumed) = (&next, &f, &progress, &consumed);
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(source) = files.get(i) else { break };
+                let (count, moved) = consumed;
+                let Ok(guard) = count.lock() else { break };
+                let Ok(guard) = moved.wait_while(guard, |c| i >= *c + window) else {
+                    break;
+                };
+                drop(guard);
                 progress.set_message(printable(&source.name()).into_owned());
                 if send.send((i, f(source))).is_err() {
                     break;
@@ -157,6 +167,10 @@ pub fn each_source<R: Send>(
             while let Some(result) = early.remove(&want) {
                 consume(result);
                 want += 1;
+                if let Ok(mut count) = consumed.0.lock() {
+                    *count = want;
+                }
+                consumed.1.notify_all();
             }
         }
     });
