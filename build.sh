@@ -68,12 +68,12 @@ setup() {
 build_wasm() {
   local out
   if [ "$ROUTE" = rustup ]; then
-    cargo build -q --lib --profile wasm --target wasm32-unknown-unknown
+    cargo build -q --lib --no-default-features --profile wasm --target wasm32-unknown-unknown
     out=target/wasm32-unknown-unknown/wasm/linkscope.wasm
   else
     # rustup's shims come first on PATH: name Debian's tools explicitly.
     PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/debian \
-      /usr/bin/cargo build -q --lib --profile wasm --target wasm32-unknown-unknown \
+      /usr/bin/cargo build -q --lib --no-default-features --profile wasm --target wasm32-unknown-unknown \
       -Zbuild-std=std,panic_abort
     out=target/debian/wasm32-unknown-unknown/wasm/linkscope.wasm
   fi
@@ -124,10 +124,31 @@ run_tests() {
   node --test --test-reporter=spec tests/js/ tests/e2e/
 }
 
+# The CLI on a generated WordPress-like corpus (tests/tools/make-corpus.py): HTML pages of
+# 40-80 KB, Markdown posts, one large page. LINKSCOPE_BENCH_PAGES sets the number of pages and
+# posts (default 1000 each). lychee's extraction runs beside it when lychee is installed.
+bench_cli() {
+  local n=${LINKSCOPE_BENCH_PAGES:-1000} dir
+  dir=target/bench-corpus-$n
+  [ -d "$dir" ] || python3 tests/tools/make-corpus.py "$dir" "$n" "$n" 50
+  cargo build -q --release --bin linkscope
+  for part in html markdown big; do
+    printf '%s: %s in %s files\n' "$part" "$(du -sh "$dir/$part" | cut -f1)" "$(find "$dir/$part" -type f | wc -l)"
+    /usr/bin/time -f "  linkscope audit: %e s wall, %U s user + %S s sys, peak %M KB" \
+      target/release/linkscope audit "$dir/$part" --profile tests/fixtures/profile.json \
+      --format json > "$dir/$part.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  ", r["summary"]["total"], "Amazon links")' "$dir/$part.json"
+    if command -v lychee >/dev/null; then
+      /usr/bin/time -f "  lychee --dump: %e s wall, peak %M KB" lychee --dump "$dir/$part" > /dev/null
+    fi
+  done
+}
+
 case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   bench)
+    bench_cli
     cargo run -q --release --bin linkscope-bench
     node tests/js/bench.mjs
     node tests/e2e/bench.mjs ;;

@@ -22,6 +22,9 @@ pub mod marketplace;
 pub mod profile;
 pub mod qr;
 
+#[cfg(feature = "extract")]
+pub mod extract;
+
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]
 mod wasm;

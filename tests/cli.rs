@@ -1,27 +1,11 @@
 //! The `linkscope` command on fixture files: output and exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/profile.json");
-const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site");
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_linkscope"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = stdin.unwrap_or_default().to_vec();
-    let mut pipe = child.stdin.take().unwrap();
-    std::thread::spawn(move || pipe.write_all(&input));
-    child.wait_with_output().unwrap()
-}
+use common::{run, Output, PROFILE, SITE};
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+    o.out()
 }
 
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
@@ -139,7 +123,7 @@ fn links_in_every_format() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not an Amazon link"));
 }
 
@@ -170,7 +154,7 @@ fn audit_a_site_as_json() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(report["files"], 2, "the .txt file is skipped");
+    assert_eq!(report["files"], 3, "HTML, the .htm page and the .txt notes");
     let s = &report["summary"];
     assert_eq!(
         (
@@ -179,12 +163,24 @@ fn audit_a_site_as_json() {
             s["untagged"].as_u64(),
             s["foreign"].as_u64()
         ),
-        (Some(10), Some(3), Some(3), Some(1))
+        (Some(11), Some(3), Some(4), Some(1))
     );
     let findings = report["findings"].as_array().unwrap();
     let first = &findings[0];
     assert!(first["file"].as_str().unwrap().ends_with("blog-post.html"));
-    assert_eq!(first["line"], 16);
+    assert_eq!((&first["line"], &first["column"]), (&16.into(), &29.into()));
+    // The byte range is the URL as written, `&amp;` and all.
+    let bytes = std::fs::read(format!("{SITE}/blog-post.html")).unwrap();
+    let (start, end) = (
+        first["start"].as_u64().unwrap(),
+        first["end"].as_u64().unwrap(),
+    );
+    assert!(std::str::from_utf8(&bytes[start as usize..end as usize])
+        .unwrap()
+        .ends_with("?tag=mysite-20&amp;qid=1700000000"));
+    let bare = findings.last().unwrap();
+    assert!(bare["file"].as_str().unwrap().ends_with("notes.txt"));
+    assert_eq!(bare["href"], "https://www.amazon.com/dp/B077JBQZPX");
     assert_eq!(first["verdict"], "mine");
     assert_eq!(first["asin"], "B077JBQZPX");
     // <base href> resolves the relative link of the gift guide to amazon.co.uk.
@@ -214,10 +210,10 @@ fn audit_csv_and_fail_on_exit_codes() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("file,line,href,verdict,marketplace,asin,tag,coverage")
+        Some("file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post")
     );
     assert_eq!(lines.count(), 8);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.code(), Some(0));
     let o = run(
         &[
             "audit",
@@ -229,7 +225,7 @@ fn audit_csv_and_fail_on_exit_codes() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("found untagged, wrongMarketplace links"));
     let gift = format!("{SITE}/posts/gift-guide.htm");
     let o = run(
@@ -243,7 +239,7 @@ fn audit_csv_and_fail_on_exit_codes() {
         ],
         None,
     );
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.code(), Some(0));
 }
 
 #[test]
@@ -283,7 +279,7 @@ fn clear_errors_and_nothing_half_written() {
         &["audit", SITE, "/no/such/file.html", "--profile", PROFILE],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     assert!(o.stdout.is_empty(), "no partial report");
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot read /no/such/file.html"));
 
@@ -295,7 +291,7 @@ fn clear_errors_and_nothing_half_written() {
     .unwrap();
     let o = run(&["coverage", "--profile", bad.to_str().unwrap()], None);
     std::fs::remove_file(&bad).unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("trackingIds.amazon.de: tracking ID may contain only"),
@@ -308,7 +304,7 @@ fn clear_errors_and_nothing_half_written() {
         &["audit", SITE, "--profile", PROFILE, "--fail-on", "nope"],
         None,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
     let o = run(&["frobnicate"], None);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code(), Some(2));
 }

@@ -1,0 +1,364 @@
+//! `linkscope fix`: rewrites the Amazon links of the publisher's own source files. A dry run
+//! (a unified diff) unless `--write`; only the bytes of each URL change, written in the form
+//! the original used (`&amp;` where it had `&amp;`); writes are atomic and skip a file that
+//! changed since it was read; a second run changes nothing.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use linkscope::{affiliate_link, Profile, Verdict};
+
+use crate::diff::unified;
+use crate::exit::{Exit, Failure, Outcome};
+use crate::input::{load_profile, read_file};
+use crate::scan::{each_source, scan, ScanOptions};
+use crate::term::{diag, Out};
+use crate::walk::{sources, Source, WalkOptions};
+
+pub struct FixOptions {
+    pub paths: Vec<PathBuf>,
+    pub profile: PathBuf,
+    pub write: bool,
+    pub clean: bool,
+    pub replace_foreign: bool,
+    pub walk: WalkOptions,
+    pub scan: ScanOptions,
+}
+
+/// One URL to replace: its byte range in the file and what to write there.
+struct Edit {
+    start: usize,
+    end: usize,
+    text: String,
+    verdict: Verdict,
+}
+
+/// An Amazon link left as it is, and why.
+struct Left {
+    at: String,
+    verdict: Verdict,
+    why: String,
+}
+
+struct Plan {
+    path: PathBuf,
+    name: String,
+    original: Vec<u8>,
+    edits: Vec<Edit>,
+    left: Vec<Left>,
+}
+
+pub fn run(options: &FixOptions) -> Outcome {
+    let profile = load_profile(&options.profile)?;
+    let walked = sources(&options.paths, &options.walk)?;
+    for skipped in &walked.skipped {
+        diag(&format!("warning: {skipped}"));
+    }
+    if walked.sources.iter().any(|s| matches!(s, Source::Stdin)) {
+        return Err(Failure(
+            "fix rewrites files: standard input cannot be fixed".into(),
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut plans = Vec::new();
+    each_source(
+        &walked.sources,
+        |s| plan(s, &profile, options),
+        |p| match p {
+            // Only files with something to change are kept in memory.
+            Ok(p) if p.edits.is_empty() && p.left.is_empty() => {}
+            Ok(p) => plans.push(p),
+            Err(e) => errors.push(e),
+        },
+    );
+    if !errors.is_empty() {
+        // Nothing is written, or shown, from a partial run.
+        return Err(Failure(errors.join("\nlinkscope: ")));
+    }
+    let mut out = Out::new();
+    let mut changed: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut skipped_files = 0;
+    for plan in &plans {
+        for l in &plan.left {
+            diag(&format!(
+                "{}: {}: left as is: {}",
+                l.at,
+                l.verdict.as_str(),
+                l.why
+            ));
+            *left.entry(l.verdict.as_str()).or_default() += 1;
+        }
+        if plan.edits.is_empty() {
+            continue;
+        }
+        let new = apply(&plan.original, &plan.edits);
+        if options.write {
+            if let Err(e) = write_atomic(&plan.path, &plan.original, &new, options) {
+                diag(&format!("{}: not fixed: {e}", plan.name));
+                skipped_files += 1;
+                continue;
+            }
+        } else {
+            out.write(&unified(&plan.name, &plan.original, &new))?;
+        }
+        for edit in &plan.edits {
+            *changed.entry(edit.verdict.as_str()).or_default() += 1;
+        }
+    }
+    out.flush()?;
+    let counts = |m: &BTreeMap<&str, usize>| {
+        let parts: Vec<String> = m.iter().map(|(v, n)| format!("{n} {v}")).collect();
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    };
+    let verb = if options.write {
+        "fixed"
+    } else {
+        "to fix (dry run; --write applies)"
+    };
+    let summary = format!(
+        "{verb}: {}; left as is: {}",
+        counts(&changed),
+        counts(&left)
+    );
+    let _ = writeln!(std::io::stderr(), "{summary}");
+    let pending = !options.write && !changed.is_empty();
+    Ok(if pending || !left.is_empty() || skipped_files > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan, String> {
+    let Source::File(path, _) = source else {
+        return Err("standard input cannot be fixed".into());
+    };
+    let scanned = scan(source, profile, &options.scan)?;
+    let mut plan = Plan {
+        path: path.clone(),
+        name: scanned.name.clone(),
+        original: Vec::new(),
+        edits: Vec::new(),
+        left: Vec::new(),
+    };
+    for finding in &scanned.findings {
+        let link = &scanned.doc.links[finding.index];
+        let at = format!("{}:{}:{}", scanned.name, link.line, link.column);
+        let mut leave = |why: String| {
+            plan.left.push(Left {
+                at: at.clone(),
+                verdict: finding.verdict,
+                why,
+            })
+        };
+        let wanted = match finding.verdict {
+            Verdict::Mine => options.clean,
+            Verdict::Untagged | Verdict::WrongMarketplace => true,
+            Verdict::Foreign if options.replace_foreign => true,
+            Verdict::Foreign => {
+                leave("someone else's tag (--replace-foreign replaces it)".into());
+                false
+            }
+            Verdict::Short => {
+                leave("a short link: its target is unknown without following it".into());
+                false
+            }
+            Verdict::Malformed => {
+                leave("malformed: an invalid ASIN or tag, or two tags; fix it by hand".into());
+                false
+            }
+        };
+        if !wanted {
+            continue;
+        }
+        let (Some(marketplace), Some(clean)) = (finding.link.marketplace, &finding.link.clean)
+        else {
+            leave("no store or canonical form to rewrite it to".into());
+            continue;
+        };
+        let new = match affiliate_link(profile, clean, Some(marketplace)) {
+            Ok(g) if g.redirected || g.marketplace != marketplace.domain => {
+                leave(format!(
+                    "no tracking ID of your own for {} (OneLink covers it through links to your home store)",
+                    marketplace.domain
+                ));
+                continue;
+            }
+            Ok(g) => g.url,
+            Err(e) => {
+                leave(e.to_string());
+                continue;
+            }
+        };
+        if new == link.url {
+            continue;
+        }
+        if !scanned.same_bytes {
+            leave(format!(
+                "the file is {}, not UTF-8: only UTF-8 files are rewritten",
+                scanned.encoding
+            ));
+            continue;
+        }
+        let (start, end) = scanned.offsets[finding.index];
+        let Some(raw) = scanned
+            .bytes
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            leave("its position in the file is not exact; not rewritten".into());
+            continue;
+        };
+        let Some(text) = written_like(raw, &link.url, &new) else {
+            leave("the new link cannot be written safely in this place".into());
+            continue;
+        };
+        plan.edits.push(Edit {
+            start,
+            end,
+            text,
+            verdict: finding.verdict,
+        });
+    }
+    plan.edits.sort_by_key(|e| e.start);
+    plan.edits.dedup_by(|b, a| b.start < a.end);
+    if !plan.edits.is_empty() {
+        plan.original = scanned.bytes;
+    }
+    Ok(plan)
+}
+
+/// `new` written the way `raw` (which reads as `read`) was written: with `&` as `&amp;` (or
+/// `&amp;amp;` in escaped HTML) where the original escaped it. `None` when `new` holds
+/// characters that could end the URL where it stands (quotes, brackets, spaces).
+fn written_like(raw: &str, read: &str, new: &str) -> Option<String> {
+    if raw.contains('\n')
+        || new
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"'<>()`".contains(c))
+    {
+        return None;
+    }
+    let escaped = if raw == read {
+        new.to_owned()
+    } else if raw.contains("&amp;amp;") {
+        new.replace('&', "&amp;amp;")
+    } else if raw.contains("&amp;") || raw.contains("&#38;") || raw.contains("&#x26;") {
+        new.replace('&', "&amp;")
+    } else {
+        new.to_owned()
+    };
+    Some(escaped)
+}
+
+fn apply(original: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(original.len() + 64 * edits.len());
+    let mut at = 0;
+    for e in edits {
+        out.extend_from_slice(&original[at..e.start]);
+        out.extend_from_slice(e.text.as_bytes());
+        at = e.end;
+    }
+    out.extend_from_slice(&original[at..]);
+    out
+}
+
+/// Replaces `path`'s content with `new` through a temporary file in the same folder and a
+/// rename, keeping its permissions; refuses when the file changed since it was read.
+fn write_atomic(
+    path: &Path,
+    original: &[u8],
+    new: &[u8],
+    options: &FixOptions,
+) -> Result<(), String> {
+    let target = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    let dir = target.parent().ok_or("no parent folder")?;
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.linkscope-{}.tmp", std::process::id()));
+    let result = (|| {
+        let permissions = std::fs::metadata(&target)
+            .map_err(|e| e.to_string())?
+            .permissions();
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        file.write_all(new)
+            .and_then(|_| file.sync_all())
+            .map_err(|e| e.to_string())?;
+        std::fs::set_permissions(&tmp, permissions).map_err(|e| e.to_string())?;
+        let now = read_file(&target, options.scan.max_file_size, "")?;
+        if now != original {
+            return Err("the file changed since it was read; skipped (run fix again)".to_owned());
+        }
+        std::fs::rename(&tmp, &target).map_err(|e| e.to_string())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_left_alone() {
+        let dir = std::env::temp_dir().join(format!("linkscope-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("post.md");
+        std::fs::write(&file, "edited meanwhile").unwrap();
+        let options = FixOptions {
+            paths: vec![],
+            profile: PathBuf::new(),
+            write: true,
+            clean: true,
+            replace_foreign: false,
+            walk: WalkOptions::default(),
+            scan: ScanOptions {
+                base_url: None,
+                max_file_size: 1 << 20,
+            },
+        };
+        let e = write_atomic(&file, b"as read", b"fixed", &options).unwrap_err();
+        assert!(e.contains("changed since it was read"), "{e}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"edited meanwhile");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        write_atomic(&file, b"edited meanwhile", b"fixed", &options).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"fixed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn written_in_the_original_form() {
+        let new = "https://www.amazon.com/dp/B08N5WRWNW?tag=a-20&th=1";
+        assert_eq!(
+            written_like("https://x?a=1", "https://x?a=1", new).unwrap(),
+            new
+        );
+        assert_eq!(
+            written_like("https://x?a=1&amp;b=2", "https://x?a=1&b=2", new).unwrap(),
+            "https://www.amazon.com/dp/B08N5WRWNW?tag=a-20&amp;th=1"
+        );
+        assert_eq!(
+            written_like("x&amp;amp;y", "x&y", new).unwrap(),
+            "https://www.amazon.com/dp/B08N5WRWNW?tag=a-20&amp;amp;th=1"
+        );
+        assert!(written_like("x", "x", "https://a.example/b)![x](y").is_none());
+    }
+}

@@ -1,0 +1,191 @@
+//! Audit results for people (an aligned table) and programs (JSON, CSV, SARIF, GitHub
+//! workflow annotations), written as the findings arrive: only the table holds its rows (cut
+//! to a bounded width) until the end. Every finding carries file, line, column and byte range.
+
+mod csv;
+mod github;
+mod sarif;
+mod table;
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use linkscope::extract::Item;
+use linkscope::{Finding, Summary, Verdict};
+
+pub use table::table;
+
+/// One audited link and where it was written.
+#[derive(Serialize)]
+pub struct Row {
+    pub file: String,
+    /// 1-based line and column (in characters) of the URL.
+    pub line: usize,
+    pub column: usize,
+    /// Byte range of the URL in the file.
+    pub start: usize,
+    pub end: usize,
+    pub href: String,
+    /// The post of a WordPress export (or the feed item) the link is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Item>,
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    Table,
+    Json,
+    Csv,
+    Sarif,
+    Github,
+}
+
+/// Writes a report to `out` file by file.
+pub struct ReportWriter<W: Write> {
+    format: AuditFormat,
+    fail_on: Vec<Verdict>,
+    out: W,
+    files: usize,
+    summary: Summary,
+    /// Whether a finding (JSON, SARIF) has been written, for the separators.
+    written: bool,
+    /// The table's rows, kept for the column widths.
+    table: Vec<Row>,
+    /// SARIF's text after the results.
+    sarif_tail: String,
+}
+
+impl<W: Write> ReportWriter<W> {
+    pub fn new(format: AuditFormat, fail_on: &[Verdict], mut out: W) -> io::Result<Self> {
+        let mut sarif_tail = String::new();
+        match format {
+            AuditFormat::Json => out.write_all(b"{\n  \"findings\": [")?,
+            AuditFormat::Csv => out.write_all(csv::HEADER.as_bytes())?,
+            AuditFormat::Sarif => {
+                let (head, tail) = sarif::frame()?;
+                out.write_all(head.as_bytes())?;
+                sarif_tail = tail;
+            }
+            AuditFormat::Table | AuditFormat::Github => {}
+        }
+        Ok(ReportWriter {
+            format,
+            fail_on: fail_on.to_vec(),
+            out,
+            files: 0,
+            summary: Summary::default(),
+            written: false,
+            table: Vec::new(),
+            sarif_tail,
+        })
+    }
+
+    /// The findings of one file.
+    pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.files += 1;
+        for row in rows {
+            self.summary.add(row.finding.verdict);
+            match self.format {
+                AuditFormat::Table => self.table.push(table::bounded(row)),
+                AuditFormat::Json => {
+                    let sep = if self.written { "," } else { "" };
+                    let json = serde_json::to_string(&row)?;
+                    write!(self.out, "{sep}\n    {json}")?;
+                    self.written = true;
+                }
+                AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
+                AuditFormat::Sarif => {
+                    if let Some(result) = sarif::result(&row, &self.fail_on) {
+                        let sep = if self.written { "," } else { "" };
+                        write!(
+                            self.out,
+                            "{sep}\n        {}",
+                            serde_json::to_string(&result)?
+                        )?;
+                        self.written = true;
+                    }
+                }
+                AuditFormat::Github => {
+                    if let Some(line) = github::row(&row, &self.fail_on) {
+                        self.out.write_all(line.as_bytes())?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the report; gives back the output and the counts.
+    pub fn finish(mut self) -> io::Result<(W, Summary)> {
+        match self.format {
+            AuditFormat::Table => {
+                let text = table::audit(&self.table, self.files, &self.summary);
+                self.out.write_all(text.as_bytes())?;
+            }
+            AuditFormat::Json => {
+                let summary = serde_json::to_string(&self.summary)?;
+                write!(
+                    self.out,
+                    "\n  ],\n  \"files\": {},\n  \"summary\": {summary}\n}}\n",
+                    self.files
+                )?;
+            }
+            AuditFormat::Csv => {}
+            AuditFormat::Sarif => self.out.write_all(self.sarif_tail.as_bytes())?,
+            AuditFormat::Github => {
+                let line = github::footer(self.files, &self.summary);
+                self.out.write_all(line.as_bytes())?;
+            }
+        }
+        Ok((self.out, self.summary))
+    }
+}
+
+fn or_dash(s: Option<&str>) -> String {
+    s.unwrap_or("-").to_owned()
+}
+
+impl Row {
+    /// verdict, marketplace, ASIN, tag, coverage: the columns shared by the table and CSV.
+    fn cells(&self) -> [String; 5] {
+        let f = &self.finding;
+        [
+            f.verdict.as_str().to_owned(),
+            or_dash(f.link.marketplace.map(|m| m.domain)),
+            or_dash(f.link.asin.as_ref().map(|a| a.as_str())),
+            or_dash(f.link.tag.as_deref()),
+            or_dash(f.coverage.map(|c| c.as_str())),
+        ]
+    }
+
+    /// What is wrong with the link, for annotations; `None` for the user's own links.
+    fn problem(&self) -> Option<String> {
+        let what = match self.finding.verdict {
+            Verdict::Mine => return None,
+            Verdict::WrongMarketplace => {
+                "carries your tracking ID for another marketplace: it earns nothing here"
+            }
+            Verdict::Foreign => "carries someone else's tag",
+            Verdict::Untagged => "carries no tracking ID",
+            Verdict::Short => "is a short link: its tag is unknown without following it",
+            Verdict::Malformed => "is malformed (an invalid ASIN or tag, or two different tags)",
+        };
+        let mut text = format!("Amazon link {what}: {}", self.href);
+        if let Some(item) = &self.item {
+            text.push_str(&format!(" (in post \"{}\")", item.title));
+        }
+        Some(text)
+    }
+
+    /// `error` for a `--fail-on` verdict, else `warning`.
+    fn level(&self, fail_on: &[Verdict]) -> &'static str {
+        if fail_on.contains(&self.finding.verdict) {
+            "error"
+        } else {
+            "warning"
+        }
+    }
+}

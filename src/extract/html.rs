@@ -1,0 +1,363 @@
+//! HTML and HTML-like templates: the `<a href>` and `<area href>` links a browser's DOM has,
+//! found with html5ever's spec-compliant tokenizer.
+//!
+//! The tokenizer is driven as the tree builder would drive it: text-only elements (`script`,
+//! `style`, `title`, `textarea`, and `noscript` as a browser with scripting sees it) are read
+//! as text outside SVG and MathML, and read as markup inside them (`<svg><style>`); a
+//! `<template>`'s content is not in the document, so its links are not reported.
+//! The tokenizer gives a line per tag; the URL's exact byte range is then found in the source.
+
+use std::cell::RefCell;
+use std::ops::Range;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
+use super::{found, Document, LineIndex};
+
+/// A tag of interest, as the tokenizer saw it.
+struct Seen {
+    name: &'static str,
+    href: String,
+    /// Line of the tag's end (the tokenizer's line when it emitted the tag).
+    line: usize,
+    is_base: bool,
+}
+
+#[derive(Default)]
+struct State {
+    seen: Vec<Seen>,
+    /// Depth of `<svg>`/`<math>` elements around the current position.
+    foreign: u32,
+    /// Depth of SVG HTML integration points (`foreignObject`, `desc`, `title`) inside them.
+    integration: u32,
+    /// Depth of `<template>` elements.
+    template: u32,
+}
+
+impl State {
+    fn in_foreign_content(&self) -> bool {
+        self.foreign > 0 && self.integration == 0
+    }
+
+    fn start(&mut self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
+        let name = &*tag.name;
+        let href = || {
+            tag.attrs
+                .iter()
+                .find(|a| &*a.name.local == "href")
+                .map(|a| a.value.to_string())
+        };
+        let interesting = match name {
+            "a" => Some(("a", false)),
+            "area" => Some(("area", false)),
+            "base" => Some(("base", true)),
+            _ => None,
+        };
+        if let (Some((name, is_base)), 0) = (interesting, self.template) {
+            if let Some(href) = href() {
+                self.seen.push(Seen {
+                    name,
+                    href,
+                    line: line as usize,
+                    is_base,
+                });
+            }
+        }
+        if self.in_foreign_content() {
+            match name {
+                "svg" | "math" if !tag.self_closing => self.foreign += 1,
+                "foreignobject" | "desc" | "title" if !tag.self_closing => self.integration += 1,
+                _ => {}
+            }
+            return TokenSinkResult::Continue;
+        }
+        match name {
+            "svg" | "math" if !tag.self_closing => self.foreign += 1,
+            "template" => self.template += 1,
+            // Text-only elements: what looks like markup inside them is not.
+            "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                return TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => return TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => return TokenSinkResult::Plaintext,
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+
+    fn end(&mut self, name: &str) {
+        let dec = |n: &mut u32| *n = n.saturating_sub(1);
+        match name {
+            "svg" | "math" => {
+                dec(&mut self.foreign);
+                if self.foreign == 0 {
+                    self.integration = 0;
+                }
+            }
+            "foreignobject" | "desc" | "title" if self.foreign > 0 => dec(&mut self.integration),
+            "template" if !self.in_foreign_content() => dec(&mut self.template),
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct Sink(RefCell<State>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        let mut state = self.0.borrow_mut();
+        match tag.kind {
+            TagKind::StartTag => state.start(&tag, line),
+            TagKind::EndTag => {
+                state.end(&tag.name);
+                TokenSinkResult::Continue
+            }
+        }
+    }
+
+    // CDATA sections are text inside SVG and MathML, and comments elsewhere.
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.0.borrow().in_foreign_content()
+    }
+}
+
+/// The links of an HTML source, in document order, and its `<base href>`.
+pub fn extract(html: &str) -> Document {
+    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let seen = tokenizer.sink.0.into_inner().seen;
+    let lines = LineIndex::new(html);
+    let mut doc = Document::default();
+    let mut cursor = 0;
+    for tag in seen {
+        let span = match locate(html, &lines, cursor, &tag) {
+            Some((span, tag_end)) => {
+                cursor = tag_end;
+                span
+            }
+            // Not found as written (a template's markup, say): the start of the tag's line.
+            None => {
+                let at = lines.start(tag.line).max(cursor);
+                at..at
+            }
+        };
+        if tag.is_base {
+            doc.base.get_or_insert(tag.href);
+        } else {
+            doc.links.push(found(tag.href, span));
+        }
+    }
+    doc
+}
+
+/// The byte range of the `href` value of the first `<name …>` tag at or after `cursor` that
+/// spans the tokenizer's line and whose value reads as the tokenizer read it; and the offset
+/// just past that tag.
+fn locate(
+    html: &str,
+    lines: &LineIndex,
+    cursor: usize,
+    tag: &Seen,
+) -> Option<(Range<usize>, usize)> {
+    let bytes = html.as_bytes();
+    let line_end = lines.start(tag.line + 1);
+    let mut at = cursor;
+    while at < line_end.min(bytes.len()) {
+        let open = at + html.get(at..)?.find('<')?;
+        if open >= line_end {
+            return None;
+        }
+        at = open + 1;
+        let name_end = open + 1 + tag.name.len();
+        let Some(name) = html.get(open + 1..name_end) else {
+            continue;
+        };
+        let boundary = bytes.get(name_end).copied();
+        if !name.eq_ignore_ascii_case(tag.name)
+            || !matches!(boundary, Some(b) if b.is_ascii_whitespace() || b == b'/' || b == b'>')
+        {
+            continue;
+        }
+        let (href, end) = attribute(html, name_end, "href");
+        if end < lines.start(tag.line) {
+            continue;
+        }
+        let Some(span) = href else { continue };
+        let raw = &html[span.clone()];
+        if decode_refs(raw).is_none_or(|v| v == tag.href) {
+            return Some((span, end));
+        }
+    }
+    None
+}
+
+/// Reads a tag's attributes from `at` (just past its name): the byte range of the value of the
+/// first attribute named `want` (ASCII case-insensitive), and the offset just past the tag.
+pub(crate) fn attribute(html: &str, mut at: usize, want: &str) -> (Option<Range<usize>>, usize) {
+    let b = html.as_bytes();
+    let mut href = None;
+    let skip_ws = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    loop {
+        while at < b.len() && (b[at].is_ascii_whitespace() || b[at] == b'/') {
+            at += 1;
+        }
+        if at >= b.len() {
+            return (href, b.len());
+        }
+        if b[at] == b'>' {
+            return (href, at + 1);
+        }
+        let name_start = at;
+        at += 1; // a name may start with '='
+        while at < b.len() && !b[at].is_ascii_whitespace() && !matches!(b[at], b'/' | b'>' | b'=') {
+            at += 1;
+        }
+        let is_href = html[name_start..at].eq_ignore_ascii_case(want);
+        let after = skip_ws(at);
+        let value = if b.get(after) == Some(&b'=') {
+            let v = skip_ws(after + 1);
+            match b.get(v) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = html[v + 1..].find(q as char).map_or(b.len(), |e| v + 1 + e);
+                    at = (end + 1).min(b.len());
+                    v + 1..end
+                }
+                _ => {
+                    let mut end = v;
+                    while end < b.len() && !b[end].is_ascii_whitespace() && b[end] != b'>' {
+                        end += 1;
+                    }
+                    at = end;
+                    v..end
+                }
+            }
+        } else {
+            at..at
+        };
+        if is_href && href.is_none() {
+            href = Some(value);
+        }
+    }
+}
+
+/// `raw` with the common character references decoded; `None` when it holds others (then it
+/// is not compared).
+pub(crate) fn decode_refs(raw: &str) -> Option<String> {
+    if !raw.contains('&') {
+        return Some(raw.to_owned());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let semi = after.find(';')?;
+        let name = &after[..semi];
+        let c = match name {
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            "lt" => '<',
+            "gt" => '>',
+            _ => {
+                let n = name.strip_prefix('#')?;
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => n.parse().ok(),
+                };
+                char::from_u32(code?)?
+            }
+        };
+        out.push(c);
+        rest = &after[semi + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{extract as extract_any, SourceFormat};
+    use super::*;
+
+    fn links(html: &str) -> Vec<(String, usize, usize, String)> {
+        extract_any(SourceFormat::Html, html)
+            .links
+            .into_iter()
+            .map(|l| (l.url, l.line, l.column, html[l.span].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn finds_links_not_lookalike_text() {
+        let page = "<!doctype html><base href='https://blog.example/'>\n<p><a href=\"/x\">x</a>\n\
+             <A HREF='https://amazon.com/dp/B08N5WRWNW?a=1&amp;tag=me-20'>y</A>\n\
+             <script>var s = '<a href=\"https://amazon.com/dp/B000000000\">';</script>\n\
+             <!-- <a href='https://amazon.com/commented'> --> <a href=https://a.co/z>z</a>\n\
+             <textarea><a href='https://amazon.com/in-textarea'></textarea>\n\
+             <map><area\n  href='https://amzn.to/abc'></map><a name=anchor>no href</a>";
+        assert_eq!(extract(page).base.as_deref(), Some("https://blog.example/"));
+        let expected = [
+            ("/x", 2, 13, "/x"),
+            (
+                "https://amazon.com/dp/B08N5WRWNW?a=1&tag=me-20",
+                3,
+                10,
+                "https://amazon.com/dp/B08N5WRWNW?a=1&amp;tag=me-20",
+            ),
+            ("https://a.co/z", 5, 58, "https://a.co/z"),
+            ("https://amzn.to/abc", 8, 9, "https://amzn.to/abc"),
+        ];
+        let got = links(page);
+        let got: Vec<_> = got
+            .iter()
+            .map(|(u, l, c, raw)| (u.as_str(), *l, *c, raw.as_str()))
+            .collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn the_dom_not_the_text() {
+        let page = "<svg><style><a href='https://amazon.com/dp/B000000001'></a></style>\
+            <title><a href='https://amazon.com/dp/B000000002'>t</a></title></svg>\
+            <noscript><a href='https://amazon.com/dp/B000000003'>n</a></noscript>\
+            <template><a href='https://amazon.com/dp/B000000004'>t</a></template>\
+            <title><a href='https://amazon.com/dp/B000000005'></title>\
+            <svg><![CDATA[<a href='https://amazon.com/dp/B000000006'>]]></svg>\
+            <a href='https://amazon.com/dp/B000000007'>after</a>";
+        let urls: Vec<_> = links(page).into_iter().map(|l| l.0).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://amazon.com/dp/B000000001",
+                "https://amazon.com/dp/B000000002",
+                "https://amazon.com/dp/B000000007"
+            ]
+        );
+    }
+
+    #[test]
+    fn character_references() {
+        assert_eq!(decode_refs("a&amp;b&#x3D;&#61;").as_deref(), Some("a&b=="));
+        assert_eq!(decode_refs("a&copy;b"), None);
+    }
+}

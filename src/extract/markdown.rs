@@ -1,0 +1,204 @@
+//! Markdown (CommonMark with GitHub's extensions; MDX read as Markdown): inline links,
+//! reference definitions, autolinks, links around images, HTML blocks and inline HTML (through
+//! the HTML extractor), bare URLs in text, and URL values in front matter. Code spans and code
+//! blocks hold no links.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use super::{found, html, text, Document, SourceLink};
+
+/// The links of a Markdown source.
+pub fn extract(source: &str) -> Document {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let parser = Parser::new_ext(source, options);
+    let mut links: Vec<SourceLink> = Vec::new();
+    for (_, def) in parser.reference_definitions().iter() {
+        if let Some(span) = definition_destination(source, def.span.clone()) {
+            links.push(found(def.dest.to_string(), span));
+        }
+    }
+    // Open inline links: where each started, and where its text ended so far.
+    let mut open: Vec<(Range<usize>, String, usize)> = Vec::new();
+    let mut in_code_block = false;
+    let mut in_metadata = false;
+    let mut html_run: Option<Range<usize>> = None;
+    for (event, range) in parser.into_offset_iter() {
+        if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            if let Some(run) = html_run.take() {
+                links.extend(html_links(source, run));
+            }
+        }
+        if let (Some(last), false) = (open.last_mut(), matches!(event, Event::End(TagEnd::Link))) {
+            last.2 = last.2.max(range.end);
+        }
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let inline = matches!(link_type, LinkType::Inline);
+                let autolink = matches!(link_type, LinkType::Autolink);
+                if autolink && range.len() >= 2 {
+                    links.push(found(dest_url.to_string(), range.start + 1..range.end - 1));
+                }
+                let dest = if inline {
+                    dest_url.to_string()
+                } else {
+                    String::new()
+                };
+                open.push((range.clone(), dest, range.start + 1));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((range, dest, text_end)) = open.pop() {
+                    if !dest.is_empty()
+                        || source.get(range.clone()).is_some_and(|s| s.ends_with("()"))
+                    {
+                        if let Some(span) = inline_destination(source, text_end, range.end) {
+                            links.push(found(dest, span));
+                        }
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            Event::Html(_) | Event::InlineHtml(_) => {
+                html_run = Some(match html_run.take() {
+                    Some(run) if run.end == range.start => run.start..range.end,
+                    Some(run) => {
+                        links.extend(html_links(source, run));
+                        range
+                    }
+                    None => range,
+                });
+            }
+            // Front matter's values and prose: the URLs written in them.
+            Event::Text(_) if in_metadata || (!in_code_block && open.is_empty()) => {
+                links.extend(text::urls(&source[range.clone()], range.start));
+            }
+            _ => {}
+        }
+    }
+    if let Some(run) = html_run {
+        links.extend(html_links(source, run));
+    }
+    links.sort_by_key(|l| l.span.start);
+    links.dedup_by(|a, b| a.span.start < b.span.end);
+    Document {
+        links,
+        ..Document::default()
+    }
+}
+
+/// The links of a run of HTML inside Markdown, with positions in the whole source.
+fn html_links(source: &str, run: Range<usize>) -> Vec<SourceLink> {
+    let start = run.start;
+    html::extract(&source[run])
+        .links
+        .into_iter()
+        .map(|mut l| {
+            l.span = l.span.start + start..l.span.end + start;
+            l
+        })
+        .collect()
+}
+
+/// The destination of an inline link `[text](dest "title")` whose text ends at or before
+/// `text_end` and which ends at `end`.
+fn inline_destination(source: &str, text_end: usize, end: usize) -> Option<Range<usize>> {
+    let tail = source.get(text_end..end)?;
+    let open = tail.find("](")? + text_end + 2;
+    destination(source, open, end)
+}
+
+/// The destination of a reference definition `[label]: dest "title"`.
+fn definition_destination(source: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let def = source.get(span.clone())?;
+    let colon = def.find("]:")? + span.start + 2;
+    destination(source, colon, span.end)
+}
+
+/// The link destination starting after optional whitespace at `at`: `<…>` or a run without
+/// spaces and with balanced parentheses.
+fn destination(source: &str, at: usize, end: usize) -> Option<Range<usize>> {
+    let b = source.as_bytes();
+    let mut i = at;
+    while i < end && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'<') {
+        let close = source.get(i + 1..end)?.find('>')? + i + 1;
+        return Some(i + 1..close);
+    }
+    let start = i;
+    let mut depth = 0usize;
+    while i < end {
+        match b[i] {
+            b'\\' => i += 1,
+            b'(' => depth += 1,
+            b')' if depth == 0 => break,
+            b')' => depth -= 1,
+            c if c.is_ascii_whitespace() => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    Some(start..i.min(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{extract as extract_any, SourceFormat};
+
+    fn links(md: &str) -> Vec<(String, String)> {
+        extract_any(SourceFormat::Markdown, md)
+            .links
+            .into_iter()
+            .map(|l| (l.url, md[l.span].to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_link_once() {
+        let md = "---\naffiliate_link: https://amzn.to/front\n---\n\
+            # Title\n\n[a](https://amazon.com/dp/B000000001 \"t](x\") and \
+            [b (x)](<https://amazon.com/dp/B000000002?a=(1)>) and <https://amazon.com/dp/B000000003>\n\
+            [![img](https://m.media-amazon.com/i.jpg)](https://amazon.com/dp/B000000004)\n\
+            [ref][r] bare https://amazon.com/dp/B000000005. `https://amazon.com/dp/B00000000C`\n\n\
+            ```\nhttps://amazon.com/dp/B00000000D\n```\n\n\
+            <div><a href=\"https://amazon.com/dp/B000000006?a=1&amp;b=2\">x</a></div>\n\n\
+            inline <a href='https://amazon.com/dp/B000000007'>y</a>\n\n\
+            [r]: https://amazon.com/dp/B000000008 \"title\"\n";
+        let got = links(md);
+        let urls: Vec<_> = got.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://amzn.to/front",
+                "https://amazon.com/dp/B000000001",
+                "https://amazon.com/dp/B000000002?a=(1)",
+                "https://amazon.com/dp/B000000003",
+                "https://amazon.com/dp/B000000004",
+                "https://amazon.com/dp/B000000005",
+                "https://amazon.com/dp/B000000006?a=1&b=2",
+                "https://amazon.com/dp/B000000007",
+                "https://amazon.com/dp/B000000008",
+            ]
+        );
+        assert_eq!(got[6].1, "https://amazon.com/dp/B000000006?a=1&amp;b=2");
+        for (url, raw) in &got {
+            if !raw.contains('&') {
+                assert_eq!(url, raw);
+            }
+        }
+    }
+}
