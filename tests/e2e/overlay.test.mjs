@@ -245,7 +245,9 @@ test('on a real review page badges stay on their own links through layout change
   await checkGeometry(page, tabId, 'after a resize');
   await page.setViewportSize({ width: 1200, height: 800 });
 
-  // Scrolling: the window (links pass under the sticky header and the fixed bar), the deals box, the wide table.
+  // Scrolling: the window (links pass under the sticky header and the fixed bar), the deals box,
+  // the wide table. The panel is closed first (the badges stay): links under it have no badge.
+  await inRoot(page, (root) => root.querySelector('.close').click());
   for (const y of [400, 900, 1300]) {
     await page.evaluate((top) => scrollTo(0, top), y);
     await checkGeometry(page, tabId, `window scrolled to ${y}`);
@@ -258,10 +260,11 @@ test('on a real review page badges stay on their own links through layout change
   assert.ok(!g.shown.includes('deal1'), 'a link scrolled out of its box has no badge');
   await page.evaluate(() => document.getElementById('table-wrap').scrollIntoView({ block: 'center' }));
   await page.evaluate(() => {
-    document.getElementById('table-wrap').scrollLeft = 400;
+    document.getElementById('table-wrap').scrollLeft = 1000;
   });
   g = await checkGeometry(page, tabId, 'table scrolled sideways');
-  assert.ok(g.shown.includes('t1'));
+  await page.screenshot({ path: path.join(SHOTS, 'overlay-table-scrolled.png') });
+  assert.ok(g.shown.includes('t1'), g.shown.join());
   const t1 = await page.evaluate(() => document.getElementById('t1').getBoundingClientRect().left);
   assert.ok(t1 < 1200, 'the buy button is in view after the sideways scroll');
   // A link under the sticky header: its badge is hidden, not drawn over the header.
