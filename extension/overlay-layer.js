@@ -8,49 +8,12 @@
 (() => {
   if (globalThis.linkscopeLayer) return;
 
-  const MARK = 14; // marker size, px
-  const GAP = 2; // between a link and its marker
   const SETTLE_FRAMES = 30; // frames still checked after the last event (transitions, smooth scroll)
   const POLL_MS = 600; // one check now and then for changes no event reports (web fonts, CSS)
   const CHECK_BUDGET_MS = 2; // hit tests and marker placement per frame; the rest waits for the next frames
-  const NEIGHBOURS = 8; // text nodes and links looked at on each side when placing a marker
-  const LINKS = 'a[href], area[href], a[*|href]';
-
-  const parentOf = (node) => node.assignedSlot ?? node.parentElement ?? node.getRootNode().host ?? null;
-  const intersect = (a, b) => {
-    const left = Math.max(a.left, b.left);
-    const top = Math.max(a.top, b.top);
-    const right = Math.min(a.right, b.right);
-    const bottom = Math.min(a.bottom, b.bottom);
-    return right - left > 0.5 && bottom - top > 0.5 ? { left, top, right, bottom } : null;
-  };
-  const box = (left, top, width, height) => ({ left, top, right: left + width, bottom: top + height });
-  const shift = (r, o) => box(r.left + o.x, r.top + o.y, r.right - r.left, r.bottom - r.top);
-  const overlaps = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
-  const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
-
-  /** The boxes of an `<area>`: its shape's bounding box over the image that uses its map. */
-  function areaRects(area) {
-    const map = area.closest('map');
-    const img = map?.name && area.getRootNode().querySelector(`img[usemap="#${CSS.escape(map.name)}"]`);
-    if (!img) return [];
-    const r = img.getBoundingClientRect();
-    const n = (area.getAttribute('coords') ?? '').split(/[\s,]+/).filter(Boolean).map(Number);
-    const shape = (area.getAttribute('shape') ?? 'rect').toLowerCase();
-    if (shape === 'default' || n.length < 3) return [r];
-    if (shape.startsWith('circ')) return [box(r.left + n[0] - n[2], r.top + n[1] - n[2], 2 * n[2], 2 * n[2])];
-    const xs = n.filter((_, i) => i % 2 === 0);
-    const ys = n.filter((_, i) => i % 2 === 1);
-    const x = Math.min(...xs);
-    const y = Math.min(...ys);
-    return [box(r.left + x, r.top + y, Math.max(...xs) - x, Math.max(...ys) - y)];
-  }
-
-  const linkRects = (a) =>
-    [...(a.localName === 'area' ? areaRects(a) : a.getClientRects())].filter((r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5);
-
-  /** What must be visible for a link to count as visible: the link, or for an area its image. */
-  const visibleThing = (a) => (a.localName === 'area' ? a.closest('map') && a.getRootNode().querySelector(`img[usemap="#${CSS.escape(a.closest('map').name)}"]`) : a);
+  const FIRST_BUDGET_MS = 12; // the same while links in view have never been checked
+  const { MARK, LINKS, parentOf, intersect, box, shift, inside, linkRects, visibleThing, contentOrigin, hitTest: hitAt, within, markerSpot } =
+    globalThis.linkscopeGeometry;
 
   /**
    * The layer. `host` is the overlay's host element (ignored by hit tests), `layer` the element
@@ -68,7 +31,6 @@
     let hovered = null;
     const frameCosts = [];
     let drawnWaiters = [];
-    let firstFrame = true;
 
     const io = new IntersectionObserver((records) => {
       for (const r of records) {
@@ -104,9 +66,9 @@
 
     // ---- Scheduling ----
 
-    function wake(layoutChanged = false) {
+    function wake(layoutChanged = false, frames = SETTLE_FRAMES) {
       if (layoutChanged) epoch += 1;
-      settle = SETTLE_FRAMES;
+      settle = Math.max(settle, frames);
       if (!rafId) rafId = requestAnimationFrame(frame);
     }
     let scrolls = 0; // bumps on every scroll: what covers a link may have changed
@@ -115,7 +77,10 @@
       wake(false);
     };
     const onLayout = () => wake(true);
-    const poll = setInterval(onScroll, POLL_MS);
+    const poll = setInterval(() => {
+      scrolls += 1;
+      wake(false, 1);
+    }, POLL_MS);
     const ro = new ResizeObserver(onLayout);
     const watchedWindows = new Set();
 
@@ -155,8 +120,12 @@
 
     // ---- Hover and focus: the label of the link under the pointer or focused ----
 
+    const entryOfGroup = new WeakMap(); // a drawn badge -> its entry
+
+    /** The entry of the link (or of our badge) an event happened on; 'overlay' for the panel. */
     function entryOf(event) {
       for (const node of event.composedPath()) {
+        if (entryOfGroup.has(node)) return entryOfGroup.get(node);
         if (node === host) return 'overlay';
         const e = entries.get(node);
         if (e) return e;
@@ -187,10 +156,9 @@
       const el = win?.frameElement;
       if (el) {
         const outer = frameView(el.ownerDocument, tick);
-        const r = el.getBoundingClientRect();
-        const cs = getComputedStyle(el);
-        const x = r.left + el.clientLeft + parseFloat(cs.paddingLeft) + (outer?.x ?? 0);
-        const y = r.top + el.clientTop + parseFloat(cs.paddingTop) + (outer?.y ?? 0);
+        const { x: fx, y: fy, cs } = contentOrigin(el);
+        const x = fx + (outer?.x ?? 0);
+        const y = fy + (outer?.y ?? 0);
         const content = box(x, y, el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
           el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom));
         const clip = outer && intersect(content, outer.clip);
@@ -200,7 +168,8 @@
       return view;
     }
 
-    const styleCache = new Map(); // element -> computed style, per epoch
+    const hitTest = (x, y) => hitAt(x, y, host);
+    const styleCache = new Map(); // element -> computed style, per frame
     const styleOf = (el) => {
       let cs = styleCache.get(el);
       if (!cs) styleCache.set(el, (cs = getComputedStyle(el)));
@@ -239,132 +208,6 @@
         if (!clip) return null;
       }
       return clip;
-    }
-
-    /** The topmost element at a point of the top window, looking into open shadow roots and same-origin frames. */
-    function hitTest(x, y) {
-      let doc = document;
-      let ox = 0;
-      let oy = 0;
-      let hit = doc.elementFromPoint(x, y);
-      for (let depth = 0; hit && depth < 32; depth++) {
-        if (hit === host) return hit;
-        if (hit.shadowRoot) {
-          const inner = hit.shadowRoot.elementFromPoint(x - ox, y - oy);
-          if (inner && inner !== hit) {
-            hit = inner;
-            continue;
-          }
-        }
-        if ((hit.localName === 'iframe' || hit.localName === 'frame') && hit.contentDocument) {
-          const r = hit.getBoundingClientRect();
-          const cs = getComputedStyle(hit);
-          ox += r.left + hit.clientLeft + parseFloat(cs.paddingLeft);
-          oy += r.top + hit.clientTop + parseFloat(cs.paddingTop);
-          doc = hit.contentDocument;
-          hit = doc.elementFromPoint(x - ox, y - oy);
-          continue;
-        }
-        return hit;
-      }
-      return hit;
-    }
-
-    const within = (node, ancestor) => {
-      for (let n = node; n; n = parentOf(n)) if (n === ancestor) return true;
-      return false;
-    };
-
-    /** The nearest ancestor laid out as a block (a cell, a paragraph, a list item…). */
-    function containerOf(a) {
-      for (let el = parentOf(a); el; el = parentOf(el)) {
-        const d = styleOf(el).display;
-        if (d !== 'inline' && d !== 'contents') return el;
-      }
-      return a.ownerDocument.documentElement;
-    }
-
-    /** Boxes near a link a marker must not cover: neighbouring text and links (in the link's own coordinates). */
-    function obstacles(a) {
-      const out = [];
-      const root = a.getRootNode();
-      const walker = (root.ownerDocument ?? root).createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
-      const range = (root.ownerDocument ?? root).createRange();
-      const add = (node) => {
-        if (node.nodeType === Node.TEXT_NODE) {
-          if (!node.data.trim() || a.contains(node)) return false;
-          range.selectNodeContents(node);
-          out.push(...range.getClientRects());
-          return true;
-        }
-        if (node !== a && !a.contains(node) && !node.contains(a) && (node.matches(LINKS) || node.matches('img, button, input, select, textarea, svg, video'))) {
-          out.push(...node.getClientRects());
-          return true;
-        }
-        return false;
-      };
-      for (const step of ['previousNode', 'nextNode']) {
-        walker.currentNode = a;
-        if (step === 'nextNode') {
-          // skip the link's own content
-          let last = a;
-          while (last.lastChild) last = last.lastChild;
-          walker.currentNode = last;
-        }
-        for (let found = 0, seen = 0; found < NEIGHBOURS && seen < 200; seen++) {
-          const node = walker[step]();
-          if (!node) break;
-          if (add(node)) found++;
-        }
-      }
-      // The link's own text, for the marker that sits on its corner.
-      const own = [];
-      const texts = (root.ownerDocument ?? root).createTreeWalker(a, NodeFilter.SHOW_TEXT);
-      for (let n = texts.nextNode(), i = 0; n && i < 20; n = texts.nextNode(), i++) {
-        range.selectNodeContents(n);
-        own.push(...range.getClientRects());
-      }
-      return { others: out, own };
-    }
-
-    /**
-     * Where the marker of a link goes, relative to one of its boxes: after its end, before its
-     * start, on its top corner, above or below; the first spot that is inside the link's own
-     * block and clip, and covers no text or other link. null when there is no such spot.
-     */
-    function placeMarker(e, rects, view, clip) {
-      const a = e.anchor;
-      const cs = styleOf(a.localName === 'area' ? parentOf(a) : a);
-      const vertical = cs.writingMode.startsWith('vertical') || cs.writingMode.startsWith('sideways');
-      const rtl = cs.direction === 'rtl';
-      const first = rects[0];
-      const last = rects.at(-1);
-      const mid = (r) => (vertical ? (r.left + r.right) / 2 - MARK / 2 : (r.top + r.bottom) / 2 - MARK / 2);
-      const candidates = vertical
-        ? [
-            ['last', (r) => [mid(r), rtl ? r.top - GAP - MARK : r.bottom + GAP]],
-            ['first', (r) => [mid(r), rtl ? r.bottom + GAP : r.top - GAP - MARK]],
-          ]
-        : [
-            ['last', (r) => [rtl ? r.left - GAP - MARK : r.right + GAP, mid(r)]],
-            ['first', (r) => [rtl ? r.right + GAP : r.left - GAP - MARK, mid(r)]],
-            ['first', (r) => [rtl ? r.left - MARK / 2 : r.right - MARK / 2, r.top - MARK / 2]],
-            ['first', (r) => [rtl ? r.right - MARK : r.left, r.top - GAP - MARK]],
-            ['last', (r) => [rtl ? r.left : r.right - MARK, r.bottom + GAP]],
-          ];
-      const container = containerOf(a).getBoundingClientRect();
-      const room = intersect(shift(container, view), clip);
-      if (!room) return null;
-      const { others, own } = obstacles(a);
-      const blocked = [...others, ...own].map((r) => shift(r, view));
-      for (const [which, at] of candidates) {
-        const r = which === 'first' ? first : last;
-        const [x, y] = at(r);
-        const m = box(x, y, MARK, MARK);
-        if (!inside(m, room) || blocked.some((b) => overlaps(m, b))) continue;
-        return { which, dx: x - r.left, dy: y - r.top };
-      }
-      return null;
     }
 
     /**
@@ -411,7 +254,7 @@
       if (!points.every(([x, y]) => mine(hitTest(x, y)))) return;
       e.seen = true;
       if (e.spotEpoch !== epoch) {
-        e.spot = placeMarker(e, rects, view, clip);
+        e.spot = markerSpot(a, rects, view, clip, styleOf);
         e.spotEpoch = epoch;
       }
       const m = markerBox(e, rects);
@@ -444,6 +287,7 @@
         layer.append(group);
         n = { group, boxes: [], mark };
         drawn.set(e, n);
+        entryOfGroup.set(group, e);
       }
       return n;
     }
@@ -515,10 +359,11 @@
       const plans = new Map();
       for (const e of near) plans.set(e, measure(e, tick));
       if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
-      // Stale checks, the longest-waiting first, as many as the budget allows (the first frame: all).
+      // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
+      // links in view have never been checked: they are drawn at once, in a few frames at most).
       layer.classList.add('measuring'); // markers out of the way of hit tests
       tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
-      const budgetEnd = start + (firstFrame ? Infinity : CHECK_BUDGET_MS);
+      const budgetEnd = start + (tick.stale[0]?.[0].checkedAt === undefined ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
       let pending = false;
       for (const [e, plan] of tick.stale) {
         if (performance.now() > budgetEnd) {
@@ -528,7 +373,6 @@
         check(e, plan);
       }
       layer.classList.remove('measuring');
-      firstFrame = false;
       for (const [e, plan] of plans) {
         const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
         if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
@@ -539,7 +383,7 @@
       showCallout(focus, focus?.seen ? plans.get(focus) : null);
       frameCosts.push(performance.now() - start);
       if (frameCosts.length > 5000) frameCosts.splice(0, 2500);
-      for (const resolve of drawnWaiters.splice(0)) resolve(performance.now());
+      if (!pending) for (const resolve of drawnWaiters.splice(0)) resolve(performance.now());
       if (pending || pinned || --settle > 0) rafId = requestAnimationFrame(frame);
     }
 
@@ -578,7 +422,7 @@
         wake();
       },
       layoutChanged: onLayout,
-      /** Resolves (to the time) once the next frame has been drawn. */
+      /** Resolves (to the time) once every link near the viewport has been checked and drawn. */
       drawn: () => {
         wake();
         return new Promise((resolve) => drawnWaiters.push(resolve));

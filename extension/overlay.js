@@ -1,5 +1,6 @@
 // The page link-inspection overlay, injected on demand (popup button, context menu, shortcut)
-// after overlay-layer.js (the badges) and overlay-panel.js (the summary panel). It finds every
+// after overlay-geometry.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
+// panel). It finds every
 // link of the page, in open shadow roots and same-origin frames too, has the service worker's
 // WebAssembly core classify them in one batch (pages with a strict CSP may forbid WebAssembly
 // here), and keeps badges and panel in step as links are added, changed or removed. It reads the
@@ -360,8 +361,7 @@
     await classify(inView, true);
     timing.inViewClassifiedMs = performance.now() - start;
     timing.inViewDrawnMs = (await state.layer.drawn()) - start;
-    await (state.scanning = rescan(timing));
-    timing.readyMs = performance.now() - start;
+    state.entries = inView.map((i) => state.byAnchor.get(i.anchor)).filter(Boolean);
     state.panel = globalThis.linkscopePanel.createPanel({
       root: state.root, prefs: await prefs, t, ORDER, VERDICTS, label, details, summary, entries: () => state.entries,
       unreachable: () => state.unreachable,
@@ -375,6 +375,8 @@
       exportCsv: () => download('linkscope-audit.csv', 'text/csv', toCsv()),
       exportJson: () => download('linkscope-audit.json', 'application/json', JSON.stringify(report(), null, 2)),
     });
+    await (state.scanning = rescan(timing));
+    timing.readyMs = performance.now() - start;
     state.timing = { ...timing, drawnMs: timing.inViewDrawnMs };
     return { ...report(), timing: state.timing };
   }
@@ -398,7 +400,7 @@
   /** Per-frame costs of keeping badges aligned (ms), for the benchmark. */
   const frameCosts = () => state.layer?.frameCosts() ?? [];
 
-  /** The badges drawn now, each with its link, and the panel (for the tests). */
+  /** The badges drawn now, each with its link (for the tests). */
   const placements = () => state.layer?.placements() ?? [];
 
   globalThis.linkscopeOverlay = { show, hide, report, collect, frameCosts, placements };
