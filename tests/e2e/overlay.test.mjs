@@ -258,6 +258,17 @@ test('on a real review page badges stay on their own links through layout change
   });
   g = await checkGeometry(page, tabId, 'deals box scrolled');
   assert.ok(!g.shown.includes('deal1'), 'a link scrolled out of its box has no badge');
+  // A link half scrolled out of its box keeps its badge, cut at the box's edge.
+  const edge = await page.evaluate(() => {
+    const deals = document.getElementById('deals');
+    const inner = deals.getBoundingClientRect().top + deals.clientTop;
+    deals.scrollTop += document.getElementById('deal2').getBoundingClientRect().top - inner + 8;
+    return inner;
+  });
+  g = await checkGeometry(page, tabId, 'a link half out of the deals box');
+  assert.ok(g.shown.includes('deal2'), g.shown.join());
+  const cut = await isolated(tabId, () => globalThis.linkscopeOverlay.placements().find((p) => p.anchor.id === 'deal2').group.querySelector('.box').getBoundingClientRect().top);
+  assert.ok(Math.abs(cut - edge) < 1, `the outline starts at the box's edge (${cut} vs ${edge})`);
   await page.evaluate(() => document.getElementById('table-wrap').scrollIntoView({ block: 'center' }));
   await page.evaluate(() => {
     document.getElementById('table-wrap').scrollLeft = 1000;
@@ -441,6 +452,8 @@ test('axe-core finds no serious or critical problem in the overlay, light or dar
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
     });
     assert.deepEqual(violations, [], `${scheme}: ${violations.join('; ')}`);
+    await page.evaluate(() => scrollTo(0, 470));
+    await settle(page);
     await page.screenshot({ path: path.join(SHOTS, `overlay-review-${scheme}.png`) });
     await page.close();
   }
