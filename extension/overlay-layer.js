@@ -10,8 +10,8 @@
 
   const SETTLE_FRAMES = 30; // frames still checked after the last event (transitions, smooth scroll)
   const POLL_MS = 600; // one check now and then for changes no event reports (web fonts, CSS)
-  const CHECK_BUDGET_MS = 2; // hit tests and marker placement per frame; the rest waits for the next frames
-  const FIRST_BUDGET_MS = 12; // the same while links in view have never been checked
+  const CHECK_BUDGET_MS = 1.5; // hit tests and marker placement per frame; the rest waits for the next frames
+  const FIRST_BUDGET_MS = 12; // the same while the badges in view are first drawn
   const { MARK, LINKS, parentOf, intersect, box, shift, inside, linkRects, visibleThing, contentOrigin, hitTest: hitAt, within, markerSpot } =
     globalThis.linkscopeGeometry;
 
@@ -241,15 +241,15 @@
       e.checkedScroll = scrolls;
       e.checkedAt = performance.now();
       if (!thing?.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) return;
-      // The element at the middle of its largest visible box and at the outer corners of its
-      // first and last boxes must be the link (or inside it): nothing covers it, not even partly.
+      // The element at the middle of its largest visible box, near the start of its first box and
+      // near the end of its last must be the link (or inside it): nothing covers it, even partly.
       const big = shown.reduce((p, r) => ((r.right - r.left) * (r.bottom - r.top) > (p.right - p.left) * (p.bottom - p.top) ? r : p));
       const first = shown[0];
       const last = shown.at(-1);
       const dx = (r) => Math.min(4, (r.right - r.left) / 4); // inside rounded corners and sub-pixel edges
       const dy = (r) => (r.bottom - r.top) / 4;
       const points = [[(big.left + big.right) / 2, (big.top + big.bottom) / 2], [first.left + dx(first), first.top + dy(first)],
-        [first.right - dx(first), first.top + dy(first)], [last.left + dx(last), last.bottom - dy(last)], [last.right - dx(last), last.bottom - dy(last)]];
+        [last.right - dx(last), last.bottom - dy(last)]];
       const mine = (hit) => hit && hit !== host && (within(hit, thing) || within(hit, a));
       if (!points.every(([x, y]) => mine(hitTest(x, y)))) return;
       e.seen = true;
@@ -261,8 +261,8 @@
       // The marker shows only over its link's own surroundings (its paragraph, its cell), not over
       // a neighbouring cell, a sticky header or our own panel.
       const around = (hit) => hit && hit !== host && within(a, hit);
-      e.mark = Boolean(m && inside(m, clip) && [[m.left + MARK / 2, m.top + MARK / 2], [m.left + 1, m.top + 1], [m.right - 1, m.top + 1],
-        [m.left + 1, m.bottom - 1], [m.right - 1, m.bottom - 1]].every(([x, y]) => around(hitTest(x, y))));
+      e.mark = Boolean(m && inside(m, clip) && [[m.left + MARK / 2, m.top + MARK / 2], [m.left + 1, m.top + 1],
+        [m.right - 1, m.bottom - 1]].every(([x, y]) => around(hitTest(x, y))));
     }
 
     function markerBox(e, rects) {
@@ -360,10 +360,10 @@
       for (const e of near) plans.set(e, measure(e, tick));
       if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
       // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
-      // links in view have never been checked: they are drawn at once, in a few frames at most).
+      // the badges in view are first drawn, so that they show at once).
       layer.classList.add('measuring'); // markers out of the way of hit tests
       tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
-      const budgetEnd = start + (tick.stale[0]?.[0].checkedAt === undefined ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
+      const budgetEnd = start + (drawnWaiters.length > 0 ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
       let pending = false;
       for (const [e, plan] of tick.stale) {
         if (performance.now() > budgetEnd) {
