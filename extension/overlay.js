@@ -89,7 +89,8 @@
    * it yields now and then, so that a caller may give the page a turn.
    */
   function* walk(found) {
-    const closedRoot = chrome.dom?.openOrClosedShadowRoot;
+    // Closed roots are only counted; Chrome and Firefox let extensions detect them differently.
+    const closedRoot = chrome.dom?.openOrClosedShadowRoot ?? ((el) => el.openOrClosedShadowRoot?.());
     let count = 0;
     function* visit(root, where) {
       found.roots.push(root);
@@ -105,7 +106,7 @@
           else if (el.src && !/^(about|javascript):/.test(el.src)) found.crossOriginFrames += 1;
         }
         if (el.shadowRoot) yield* visit(el.shadowRoot, where === 'frame' ? 'frame' : 'shadow');
-        else if (closedRoot && name.includes('-') && closedRoot(el)) found.closedShadowRoots += 1;
+        else if (name.includes('-') && closedRoot(el)) found.closedShadowRoots += 1;
       }
     }
     yield* visit(document, 'page');
