@@ -48,9 +48,11 @@ async function copyAffiliateLink(url, { tabId, marketplace } = {}) {
 
 // ---- Page inspection ---------------------------------------------------------------------
 
+const OVERLAY_FILES = ['overlay-geometry.js', 'overlay-layer.js', 'overlay-panel.js', 'overlay.js']; // in this order
+
 /** Shows the overlay in a tab; resolves to `{ links, summary }` in document order. */
 async function inspect(tabId) {
-  await chrome.scripting.executeScript({ target: { tabId }, files: ['overlay.js'] });
+  await chrome.scripting.executeScript({ target: { tabId }, files: OVERLAY_FILES });
   const [{ result }] = await chrome.scripting.executeScript({
     target: { tabId },
     func: () => globalThis.linkscopeOverlay.show(),
@@ -60,7 +62,7 @@ async function inspect(tabId) {
 
 /** Counts the Amazon links of a tab by verdict, without showing anything on the page. */
 async function pageSummary(tabId) {
-  await chrome.scripting.executeScript({ target: { tabId }, files: ['overlay.js'] });
+  await chrome.scripting.executeScript({ target: { tabId }, files: OVERLAY_FILES });
   const [{ result }] = await chrome.scripting.executeScript({
     target: { tabId },
     func: () => globalThis.linkscopeOverlay.collect(),

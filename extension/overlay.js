@@ -1,73 +1,169 @@
-// The page link-inspection overlay, injected on demand (popup button, context menu, shortcut).
-// It badges every Amazon link and shows a summary panel, all inside one shadow root that page
-// CSS cannot reach. It reads the page's links and never changes them. Classification runs in
-// the service worker's WebAssembly core, one batch per scan: pages with a strict CSP may forbid
-// WebAssembly here. Work is done in slices of a few milliseconds so large pages stay responsive.
-// Injecting it twice is harmless: the second run reuses the first.
+// The page link-inspection overlay, injected on demand (popup button, context menu, shortcut)
+// after overlay-geometry.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
+// panel). It finds every
+// link of the page, in open shadow roots and same-origin frames too, has the service worker's
+// WebAssembly core classify them in one batch (pages with a strict CSP may forbid WebAssembly
+// here), and keeps badges and panel in step as links are added, changed or removed. It reads the
+// page's links and never changes them. Injecting it twice is harmless: the second run reuses the first.
 (() => {
   if (globalThis.linkscopeOverlay) return;
 
   const t = (key, ...subs) => chrome.i18n.getMessage(key, subs.map(String)) || key;
 
-  // Verdict -> how it looks. Colour is never the only cue: each has an icon and a label.
+  // Verdict -> icon and colours (light: on white, dark: on the dark panel; both >= 4.5:1).
+  // Colour is never the only cue: each has an icon, a label and an outline style.
   const VERDICTS = {
-    mine: { icon: '✓', color: '#1a7f37' },
-    untagged: { icon: '!', color: '#b35900' },
-    foreign: { icon: '✕', color: '#c62828' },
-    wrongMarketplace: { icon: '⇄', color: '#6f42c1' },
-    short: { icon: '?', color: '#55606e' },
-    malformed: { icon: '⚠', color: '#8b1a1a' },
+    mine: { icon: '✓', light: '#1a7f37', dark: '#56d364', line: 'solid' },
+    untagged: { icon: '!', light: '#a34f00', dark: '#f0a04b', line: 'dashed' },
+    foreign: { icon: '✕', light: '#c62828', dark: '#ff8a80', line: 'dotted' },
+    wrongMarketplace: { icon: '⇄', light: '#6f42c1', dark: '#c3a6ff', line: 'double' },
+    short: { icon: '?', light: '#55606e', dark: '#b1bac4', line: 'dashed' },
+    malformed: { icon: '⚠', light: '#8b1a1a', dark: '#ff9e9e', line: 'dotted' },
   };
   const ORDER = Object.keys(VERDICTS);
   const label = (verdict) => t(`verdict_${verdict}`);
-  const advice = (verdict) => t(`advice_${verdict}`);
-
+  const RESCAN_MS = 150; // wait for a burst of page changes to end before looking again
   const SLICE_MS = 8; // longest stretch of work before yielding to the page
-  const LIST_LIMIT = 300; // rows drawn in the panel's list at once
-
-  const CSS = `
-    :host { all: initial; }
-    .layer { position: absolute; top: 0; left: 0; width: 0; height: 0; }
-    .badge { position: absolute; top: 0; left: 0; display: inline-flex; align-items: center; gap: 2px;
-      font: 600 10px/14px system-ui, sans-serif; color: #fff; padding: 0 5px; border-radius: 7px;
-      white-space: nowrap; pointer-events: auto; cursor: help; box-shadow: 0 0 0 1px rgb(255 255 255 / .8);
-      z-index: 2147483646; }
-    .badge.hidden { display: none; }
-    .badge.flash { outline: 3px solid #e47911; outline-offset: 2px; }
-    .panel { position: fixed; top: 12px; right: 12px; width: 340px; max-height: 70vh; display: flex;
-      flex-direction: column; z-index: 2147483647; font: 13px/1.4 system-ui, sans-serif; color: #1b1b1f;
-      background: #fff; border-radius: 12px; box-shadow: 0 8px 32px rgb(0 0 0 / .28); overflow: hidden; }
-    header { display: flex; align-items: center; gap: 8px; padding: 10px 12px; background: #232f3e; color: #fff; }
-    header h2 { font: 600 14px/1.2 system-ui, sans-serif; margin: 0; flex: 1; }
-    header button { all: unset; cursor: pointer; font-size: 18px; line-height: 1; padding: 2px 6px; border-radius: 6px; }
-    header button:focus-visible, .chip:focus-visible, .row:focus-visible, footer button:focus-visible { outline: 2px solid #e47911; }
-    .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 10px 12px; border-bottom: 1px solid #e3e3e8; }
-    .chip { all: unset; cursor: pointer; display: inline-flex; gap: 4px; align-items: center; padding: 2px 8px;
-      border-radius: 12px; border: 2px solid var(--c); color: var(--c); font-weight: 600; font-size: 12px; }
-    .chip[aria-pressed="true"] { background: var(--c); color: #fff; }
-    .chip.empty { opacity: .45; }
-    .list { overflow: auto; flex: 1; padding: 4px 0; }
-    .row { all: unset; box-sizing: border-box; width: 100%; display: grid; grid-template-columns: 22px 1fr; gap: 6px;
-      padding: 5px 12px; cursor: pointer; }
-    .row:hover { background: #f3f3f6; }
-    .row > span:last-child { min-width: 0; }
-    .icon { display: inline-flex; width: 18px; height: 18px; border-radius: 9px; color: #fff; font-size: 11px;
-      font-weight: 700; align-items: center; justify-content: center; }
-    .what { font-weight: 600; }
-    .href { color: #55606e; font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .more, .none { padding: 6px 12px; color: #55606e; font-size: 12px; }
-    footer { display: flex; gap: 8px; padding: 8px 12px; border-top: 1px solid #e3e3e8; }
-    footer button { font: inherit; font-size: 12px; border: 1px solid #c4c6d0; background: #f3f3f6; color: inherit;
-      border-radius: 6px; padding: 3px 10px; cursor: pointer; }
-    .note { flex: 1; font-size: 11px; color: #55606e; align-self: center; }
-    @media (prefers-color-scheme: dark) {
-      .panel { background: #1e1f24; color: #e4e2e6; } .chips, footer { border-color: #3a3b41; }
-      .row:hover { background: #2b2c31; } .href, .more, .none, .note { color: #a9abb4; }
-      footer button { background: #2b2c31; border-color: #5d5e66; }
-    }`;
+  const BATCH = 2000; // links classified per message
+  const IN_VIEW_MAX = 400; // links classified first, those in view
 
   // Yields to the page without setTimeout's 4 ms clamp on nested calls.
   const nextSlice = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => setTimeout(resolve, 0));
+
+  const { createLayer, LINKS } = globalThis.linkscopeLayer;
+
+  const state = {
+    host: null,
+    root: null,
+    layer: null,
+    panel: null,
+    entries: [], // { anchor, href, where, finding } for Amazon links, in document order
+    byAnchor: new Map(),
+    known: new WeakMap(), // link -> the address last classified
+    unreachable: { closedShadowRoots: 0, crossOriginFrames: 0 },
+    filter: null,
+    observers: new Map(), // document or shadow root -> MutationObserver
+    rescanTimer: 0,
+    scanning: Promise.resolve(),
+    timing: null,
+  };
+
+  // ---- Finding links ------------------------------------------------------------------------
+
+  // Addresses the core may read as written: an http(s) URL whose host is plain lower-case ASCII,
+  // or, in the page itself, a path or query relative to its base. Anything else (Unicode or
+  // upper-case hosts, backslashes, spaces, other documents' relative links) is resolved by the
+  // browser first, so that a host the browser maps to Amazon (fullwidth letters, U+3002 as a
+  // dot) is seen as Amazon. Reading `href` resolves every link and is about 20 times slower.
+  const PLAIN_ABSOLUTE = /^https?:\/\/[a-z0-9.-]+(?::\d+)?(?:[/?#][!-[\]-~]*)?$/;
+  const PLAIN_RELATIVE = /^(?:\/(?!\/)|[?#])[!-[\]-~]*$/;
+
+  /** The address a browser would follow (for the core: a form that classifies the same). */
+  function hrefOf(a, top) {
+    const raw = a.getAttribute('href');
+    if (raw !== null && (PLAIN_ABSOLUTE.test(raw) || (top && PLAIN_RELATIVE.test(raw)))) return raw;
+    if (typeof a.href === 'string') return a.href;
+    const svg = a.href?.baseVal || raw || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || '';
+    try {
+      return new URL(svg, a.baseURI).href; // SVG links keep theirs in an SVGAnimatedString
+    } catch {
+      return svg;
+    }
+  }
+
+  /** What a report shows: the resolved address. */
+  const resolved = (a, href) => (PLAIN_RELATIVE.test(href) && typeof a.href === 'string' ? a.href : href);
+
+  /** A frame's document when it may be read (same origin), else null. */
+  function frameDocument(frame) {
+    try {
+      return frame.contentDocument;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Walks the page for its links in document order, looking into open shadow roots (nested too)
+   * and same-origin frames, and counts closed shadow roots and cross-origin frames. A generator:
+   * it yields now and then, so that a caller may give the page a turn.
+   */
+  function* walk(found) {
+    // Closed roots are only counted; Chrome and Firefox let extensions detect them differently.
+    const closedRoot = chrome.dom?.openOrClosedShadowRoot ?? ((el) => el.openOrClosedShadowRoot?.());
+    let count = 0;
+    function* visit(root, where) {
+      found.roots.push(root);
+      const walker = (root.ownerDocument ?? root).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+      for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+        if (++count % 512 === 0) yield;
+        if (el === state.host) continue;
+        const name = el.localName;
+        if ((name === 'a' || name === 'area') && el.matches(LINKS)) found.items.push({ anchor: el, href: hrefOf(el, root === document), where });
+        else if (name === 'iframe' || name === 'frame') {
+          const inner = frameDocument(el);
+          if (inner?.documentElement) yield* visit(inner, 'frame');
+          else if (el.src && !/^(about|javascript):/.test(el.src)) found.crossOriginFrames += 1;
+        }
+        if (el.shadowRoot) yield* visit(el.shadowRoot, where === 'frame' ? 'frame' : 'shadow');
+        else if (name.includes('-') && closedRoot(el)) found.closedShadowRoots += 1;
+      }
+    }
+    yield* visit(document, 'page');
+  }
+
+  const newFound = () => ({ items: [], roots: [], closedShadowRoots: 0, crossOriginFrames: 0 });
+
+  /** Every link of the page, at once. */
+  function findLinks() {
+    const found = newFound();
+    for (const _ of walk(found));
+    return found;
+  }
+
+  /** Every link of the page, in slices. */
+  async function findLinksInSlices() {
+    const found = newFound();
+    let end = performance.now() + SLICE_MS;
+    for (const _ of walk(found)) {
+      if (performance.now() > end) {
+        await nextSlice();
+        end = performance.now() + SLICE_MS;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The page's own links in or near the viewport, found quickly (a few hundred rectangles read,
+   * not all): links are mostly laid out in document order, so a binary search finds the first
+   * one in view. Only an order of work: every link is classified afterwards anyway.
+   */
+  function linksInView() {
+    const all = document.querySelectorAll(LINKS); // a NodeList reads its items only when asked
+    const h = innerHeight;
+    const top = (i) => all[i].getBoundingClientRect().bottom;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (top(mid) < -h) lo = mid + 1;
+      else hi = mid;
+    }
+    const items = [];
+    const take = (i) => {
+      const r = all[i].getBoundingClientRect();
+      if (r.bottom > -h && r.top < 2 * h) items.push({ anchor: all[i], href: hrefOf(all[i], true), where: 'page' });
+    };
+    for (let i = 0; i < Math.min(all.length, 100); i++) take(i); // headers and menus, often fixed
+    for (let i = Math.max(lo, 100); i < all.length && items.length < IN_VIEW_MAX; i++) {
+      if (all[i].getBoundingClientRect().top > 2 * h) break;
+      take(i);
+    }
+    return items;
+  }
+
+  // ---- Classifying and keeping up with the page ----------------------------------------------
 
   /** Runs `fn(item)` over `items` in slices of SLICE_MS, yielding to the page between them. */
   async function inSlices(items, fn) {
@@ -80,115 +176,68 @@
     }
   }
 
-  const state = {
-    host: null,
-    root: null,
-    layer: null,
-    entries: [], // { anchor, finding, badge } in document order
-    seen: new WeakSet(), // anchors already sent for classification
-    filter: null,
-    observer: null,
-    rescanTimer: 0,
-    timing: null,
-  };
-
-  function el(tag, props = {}, ...children) {
-    const node = Object.assign(document.createElement(tag), props);
-    node.append(...children);
-    return node;
+  /** Finds the links again; classifies the new and changed ones; forgets the removed ones. */
+  async function rescan(timing = {}) {
+    const start = performance.now();
+    const found = await findLinksInSlices();
+    state.unreachable = { closedShadowRoots: found.closedShadowRoots, crossOriginFrames: found.crossOriginFrames };
+    for (const root of found.roots) watchRoot(root);
+    const present = new Set(found.items.map((i) => i.anchor));
+    for (const e of state.entries) if (!present.has(e.anchor)) drop(e);
+    const todo = found.items.filter((i) => state.known.get(i.anchor) !== i.href);
+    timing.collectMs = performance.now() - start;
+    for (let i = 0; i < todo.length; i += BATCH) await classify(todo.slice(i, i + BATCH));
+    state.entries = found.items.map((i) => state.byAnchor.get(i.anchor)).filter(Boolean);
+    timing.classifiedMs = performance.now() - start;
+    state.panel?.update();
   }
 
-  function mount() {
-    const host = document.createElement('linkscope-overlay');
-    // Inline !important declarations win over any page rule that matches the host.
-    for (const [prop, value] of [['all', 'initial'], ['position', 'absolute'], ['top', '0'], ['left', '0'],
-      ['width', '0'], ['height', '0'], ['display', 'block'], ['overflow', 'visible'], ['z-index', '2147483647']]) {
-      host.style.setProperty(prop, value, 'important');
-    }
-    const root = host.attachShadow({ mode: 'open' });
-    const sheet = new CSSStyleSheet(); // constructed sheets are not inline styles: strict CSPs allow them
-    sheet.replaceSync(CSS);
-    root.adoptedStyleSheets = [sheet];
-    state.layer = el('div', { className: 'layer' });
-    root.append(state.layer);
-    document.documentElement.append(host);
-    state.host = host;
-    state.root = root;
-  }
-
-  function tooltip(f) {
-    const parts = [
-      `${label(f.verdict)} — ${f.marketplace ?? t('unknownMarketplace')}`,
-      f.asin ? `ASIN ${f.asin}` : null,
-      `${t('tag')}: ${f.tag ?? t('none')}`,
-      f.coverage ? `${t('coverage')}: ${t(`coverage_${f.coverage}`)}` : null,
-      advice(f.verdict),
-    ];
-    return parts.filter(Boolean).join('\n');
-  }
-
-  function makeBadge(f) {
-    const v = VERDICTS[f.verdict];
-    const badge = el('span', { className: 'badge', title: tooltip(f) }, `${v.icon} ${label(f.verdict)}`);
-    badge.style.background = v.color;
-    badge.dataset.verdict = f.verdict;
-    badge.setAttribute('role', 'note');
-    return badge;
-  }
-
-  /** Document coordinates for a badge at the end of a link; null for links not rendered. */
-  function position(anchor) {
-    const rect = anchor.getBoundingClientRect();
-    if (rect.width === 0 && rect.height === 0) return null;
-    return { x: rect.right + window.scrollX + 3, y: rect.top + window.scrollY + Math.max(0, (rect.height - 14) / 2) };
-  }
-
-  /** Moves a badge to `spot` (null: its link is not rendered). */
-  function place(entry, spot) {
-    entry.badge.style.transform = spot ? `translate(${spot.x}px, ${spot.y}px)` : '';
-    showIfWanted(entry);
-  }
-
-  /** A badge shows when its link is rendered and the filter, if any, is its verdict. */
-  function showIfWanted(entry) {
-    const filtered = Boolean(state.filter && entry.finding.verdict !== state.filter);
-    entry.badge.classList.toggle('hidden', filtered || !entry.badge.style.transform);
-  }
-
-  /** Classifies `anchors` in the service worker and badges the Amazon ones. */
-  async function scan(anchors, timing = {}) {
-    let mark = performance.now();
-    const lap = (name) => {
-      timing[name] = performance.now() - mark;
-      mark = performance.now();
-    };
-    for (const a of anchors) state.seen.add(a);
-    const { links, page } = addresses(anchors);
-    lap('collectMs');
-    const audit = await chrome.runtime.sendMessage({ type: 'audit', links, page });
-    lap('classifyMs');
+  /** Classifies links while the page is free, then records their verdicts in slices. */
+  async function classify(todo, inView = false) {
+    const audit = await chrome.runtime.sendMessage({ type: 'audit', links: todo.map((i) => i.href), page: document.baseURI });
     if (!audit || audit.error) throw new Error(audit?.error ?? 'no answer from Linkscope');
-    const fresh = audit.findings.map((finding) => ({ anchor: anchors[finding.index], finding, badge: null }));
-    // Read every position first, then write: one layout for the whole batch.
-    const spots = [];
-    await inSlices(fresh, (entry) => spots.push(position(entry.anchor)));
-    lap('layoutMs');
-    await inSlices(fresh.map((entry, i) => ({ entry, spot: spots[i] })), ({ entry, spot }) => {
-      entry.badge = makeBadge(entry.finding);
-      place(entry, spot);
-      state.layer.append(entry.badge);
-    });
-    lap('badgesMs');
-    const incremental = state.entries.length > 0;
-    state.entries.push(...fresh);
-    if (incremental && fresh.length > 0) sortEntries(); // links added later may sit anywhere
-    return fresh.length;
+    if (!state.host) return; // hidden meanwhile
+    const amazon = new Map(audit.findings.map((f) => [todo[f.index].anchor, f]));
+    await inSlices(todo, (item) => apply(item, amazon.get(item.anchor), inView));
   }
 
-  function sortEntries() {
-    state.entries.sort((a, b) =>
-      a.anchor === b.anchor ? 0 : a.anchor.compareDocumentPosition(b.anchor) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
-    );
+  /** Records the verdict of one link: a new badge, a changed one, or none any more. */
+  function apply(item, finding, inView) {
+    state.known.set(item.anchor, item.href);
+    const old = state.byAnchor.get(item.anchor);
+    if (old && !finding) drop(old);
+    else if (old) {
+      Object.assign(old, { href: resolved(item.anchor, item.href), finding });
+      state.layer.redraw(old);
+    } else if (finding) {
+      const e = { anchor: item.anchor, href: resolved(item.anchor, item.href), where: item.where, finding };
+      state.byAnchor.set(e.anchor, e);
+      state.layer.add(e, inView);
+    }
+  }
+
+  function drop(e) {
+    state.layer.remove(e);
+    state.byAnchor.delete(e.anchor);
+  }
+
+  function scheduleRescan() {
+    clearTimeout(state.rescanTimer);
+    state.rescanTimer = setTimeout(() => {
+      state.scanning = state.scanning.then(() => state.host && rescan()).catch((e) => console.warn('Linkscope:', e.message));
+    }, RESCAN_MS);
+  }
+
+  /** Watches a document or shadow root for added, removed and changed links and for layout changes. */
+  function watchRoot(root) {
+    if (state.observers.has(root)) return;
+    const observer = new MutationObserver((records) => {
+      state.layer?.layoutChanged();
+      if (records.some((r) => r.type === 'childList' || r.attributeName === 'href' || r.attributeName === 'xlink:href')) scheduleRescan();
+    });
+    observer.observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
+    state.observers.set(root, observer);
+    if (root.nodeType === Node.DOCUMENT_NODE) state.layer?.watchDocument(root);
   }
 
   function summary() {
@@ -197,71 +246,25 @@
     return { total: state.entries.length, ...counts };
   }
 
-  /** The resolved address of a link (SVG links keep theirs in `href.baseVal`). */
-  const hrefOf = (a) => (typeof a.href === 'string' ? a.href : a.href?.baseVal ?? '');
+  // ---- What an entry looks like -------------------------------------------------------------
 
-  function anchorsIn(root) {
-    return [...root.querySelectorAll('a[href], area[href]')];
+  /** The details of a finding, one line each: verdict and store, ASIN, tag, coverage, what to do. */
+  function details(f) {
+    return [
+      `${label(f.verdict)} — ${f.marketplace ?? t('unknownMarketplace')}`,
+      f.asin ? `ASIN ${f.asin}` : null,
+      `${t('tag')}: ${f.tag ?? t('none')}`,
+      f.coverage ? `${t('coverage')}: ${t(`coverage_${f.coverage}`)}` : null,
+      t(`advice_${f.verdict}`),
+    ].filter(Boolean);
   }
 
-  /** The links as written (cheap to read) and the base URL the core resolves them against. */
-  function addresses(anchors) {
-    return { links: anchors.map((a) => a.getAttribute('href') ?? ''), page: document.baseURI };
-  }
-
-  // ---- The summary panel --------------------------------------------------------------------
-
-  function renderPanel() {
-    state.root.querySelector('.panel')?.remove();
-    const s = summary();
-    const close = el('button', { title: t('close'), ariaLabel: t('close') }, '×');
-    close.addEventListener('click', () => hide());
-    const chips = el('div', { className: 'chips', role: 'toolbar', ariaLabel: t('filterByVerdict') });
-    for (const verdict of ORDER) {
-      const chip = el('button', { className: `chip${s[verdict] ? '' : ' empty'}` }, `${VERDICTS[verdict].icon} ${label(verdict)} ${s[verdict]}`);
-      chip.style.setProperty('--c', VERDICTS[verdict].color);
-      chip.setAttribute('aria-pressed', String(state.filter === verdict));
-      chip.dataset.verdict = verdict;
-      chip.addEventListener('click', () => setFilter(state.filter === verdict ? null : verdict));
-      chips.append(chip);
-    }
-    const list = el('div', { className: 'list', role: 'list' });
-    const shown = state.entries.filter((e) => !state.filter || e.finding.verdict === state.filter);
-    for (const entry of shown.slice(0, LIST_LIMIT)) list.append(listRow(entry));
-    if (shown.length > LIST_LIMIT) list.append(el('div', { className: 'more' }, t('moreLinks', shown.length - LIST_LIMIT)));
-    if (shown.length === 0) list.append(el('div', { className: 'none' }, t('noAmazonLinks')));
-    const csv = el('button', {}, t('exportCsv'));
-    csv.addEventListener('click', () => download('linkscope-audit.csv', 'text/csv', toCsv()));
-    const json = el('button', {}, t('exportJson'));
-    json.addEventListener('click', () => download('linkscope-audit.json', 'application/json', JSON.stringify(report(), null, 2)));
-    const panel = el('section', { className: 'panel', role: 'dialog', ariaLabel: 'Linkscope' },
-      el('header', {}, el('h2', {}, t('overlayTitle', s.total)), close),
-      chips,
-      list,
-      el('footer', {}, el('span', { className: 'note' }, t('readOnlyNote')), csv, json));
-    state.root.append(panel);
-  }
-
-  function listRow(entry) {
-    const f = entry.finding;
-    const icon = el('span', { className: 'icon', ariaHidden: 'true' }, VERDICTS[f.verdict].icon);
-    icon.style.background = VERDICTS[f.verdict].color;
-    const row = el('button', { className: 'row', role: 'listitem', title: tooltip(f) }, icon,
-      el('span', {},
-        el('div', { className: 'what' }, [label(f.verdict), f.marketplace, f.asin].filter(Boolean).join(' · ')),
-        el('div', { className: 'href' }, hrefOf(entry.anchor))));
-    row.addEventListener('click', () => {
-      entry.anchor.scrollIntoView({ block: 'center', behavior: 'smooth' });
-      entry.badge?.classList.add('flash');
-      setTimeout(() => entry.badge?.classList.remove('flash'), 1600);
-    });
-    return row;
-  }
-
-  function setFilter(verdict) {
-    state.filter = verdict;
-    for (const e of state.entries) if (e.badge) showIfWanted(e);
-    renderPanel();
+  function look(e) {
+    return {
+      className: `v-${e.finding.verdict}`,
+      icon: VERDICTS[e.finding.verdict].icon,
+      details: () => details(e.finding).map((line, i) => Object.assign(document.createElement('div'), { className: i ? '' : 'what', textContent: line })),
+    };
   }
 
   // ---- Export -------------------------------------------------------------------------------
@@ -269,8 +272,9 @@
   function report() {
     return {
       page: location.href,
-      links: state.entries.map((e) => ({ href: hrefOf(e.anchor), ...publicFields(e.finding) })),
+      links: state.entries.map((e) => ({ href: e.href, ...publicFields(e.finding) })),
       summary: summary(),
+      notInspected: { ...state.unreachable },
     };
   }
 
@@ -279,7 +283,7 @@
   function toCsv() {
     const quote = (v) => {
       const s = v === null || v === undefined ? '' : String(v);
-      const safe = /^[=+\-@]/.test(s) ? `'${s}` : s; // no formulas in spreadsheets
+      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s; // no formulas in spreadsheets
       return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
     const cols = ['href', 'verdict', 'marketplace', 'asin', 'tag', 'coverage'];
@@ -288,65 +292,117 @@
 
   function download(name, type, text) {
     const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = el('a', { href: url, download: name });
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
     state.root.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
-  // ---- Life cycle -----------------------------------------------------------------------------
+  // ---- Life cycle ---------------------------------------------------------------------------
 
-  async function relayout() {
-    const spots = [];
-    await inSlices(state.entries, (e) => spots.push(position(e.anchor)));
-    state.entries.forEach((e, i) => e.badge && place(e, spots[i]));
+  function css() {
+    const colours = (scheme) => ORDER.map((v) => `.v-${v} { --c: ${VERDICTS[v][scheme]}; --line: ${VERDICTS[v].line}; }`).join('\n');
+    return `${globalThis.linkscopePanel.CSS}
+      .layer { position: fixed; inset: 0; overflow: hidden; pointer-events: none; contain: strict; }
+      .badge[hidden], .box[hidden], .mark[hidden] { display: none; }
+      .box, .mark { position: fixed; top: 0; left: 0; box-sizing: border-box; }
+      .box { border: 2px var(--line) var(--c); border-radius: 3px; background: color-mix(in srgb, var(--c) 10%, transparent);
+        box-shadow: 0 0 0 1px rgb(255 255 255 / .7); }
+      .mark { display: flex; align-items: center; justify-content: center; border-radius: 50%; background: var(--c);
+        color: #fff; font: 700 9px/1 system-ui, sans-serif; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
+      .layer.measuring .mark { pointer-events: none; }
+      .badge.flash .box { border-width: 3px; border-style: solid; box-shadow: 0 0 0 3px rgb(228 121 17 / .75); }
+      .callout { position: fixed; top: 0; left: 0; max-width: min(320px, 90vw); padding: 6px 10px; border-radius: 8px;
+        border-inline-start: 4px solid var(--c); background: #1b1b1f; color: #fff; font: 12px/1.4 system-ui, sans-serif;
+        box-shadow: 0 4px 16px rgb(0 0 0 / .3); pointer-events: none; z-index: 1; }
+      .callout[hidden] { display: none; }
+      .callout .what { font-weight: 600; }
+      ${colours('light')}
+      @media (prefers-color-scheme: dark) { ${colours('dark').replaceAll('.v-', '.panel .v-')} }`;
   }
 
-  function watch() {
-    state.observer = new MutationObserver(() => {
-      clearTimeout(state.rescanTimer);
-      state.rescanTimer = setTimeout(async () => {
-        const fresh = anchorsIn(document).filter((a) => !state.seen.has(a));
-        if (fresh.length > 0 && (await scan(fresh)) > 0) {
-          await relayout();
-          renderPanel();
-        }
-      }, 150);
-    });
-    state.observer.observe(document.documentElement, { childList: true, subtree: true });
-    window.addEventListener('resize', onResize);
+  function mount() {
+    const host = document.createElement('linkscope-overlay');
+    // Inline !important declarations win over any page rule that matches the host.
+    for (const [prop, value] of [['all', 'initial'], ['position', 'fixed'], ['top', '0'], ['left', '0'],
+      ['width', '0'], ['height', '0'], ['display', 'block'], ['overflow', 'visible'], ['z-index', '2147483647'],
+      ['transform', 'none'], ['contain', 'style']]) {
+      host.style.setProperty(prop, value, 'important');
+    }
+    const root = host.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet(); // constructed sheets are not inline styles: strict CSPs allow them
+    sheet.replaceSync(css());
+    root.adoptedStyleSheets = [sheet];
+    const layer = Object.assign(document.createElement('div'), { className: 'layer' });
+    const callout = Object.assign(document.createElement('div'), { className: 'callout', hidden: true });
+    callout.setAttribute('aria-hidden', 'true'); // the same details are in the panel's rows
+    layer.append(callout);
+    root.append(layer);
+    document.documentElement.append(host);
+    Object.assign(state, { host, root });
+    state.layer = createLayer({ host, layer, callout, look });
   }
 
-  let resizeTimer = 0;
-  function onResize() {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(relayout, 150);
-  }
-
-  /** Shows the overlay (again): `{ links, summary, timing }`. */
+  /** Shows the overlay (again): `{ links, summary, notInspected, timing }`. */
   async function show() {
     const start = performance.now();
-    if (state.host) hide();
+    if (state.host) {
+      state.panel?.open();
+      await (state.scanning = state.scanning.then(() => rescan()));
+      return { ...report(), timing: state.timing };
+    }
     mount();
     const timing = {};
-    await scan(anchorsIn(document), timing);
-    renderPanel();
-    watch();
-    state.timing = { ...timing, drawnMs: performance.now() - start };
+    const prefs = globalThis.linkscopePanel.loadPrefs();
+    // The links in view first, so that their badges are drawn at once; then all of them.
+    const inView = linksInView();
+    timing.inViewLinks = inView.length;
+    timing.inViewFoundMs = performance.now() - start;
+    await classify(inView, true);
+    timing.inViewClassifiedMs = performance.now() - start;
+    timing.inViewDrawnMs = (await state.layer.drawn()) - start;
+    state.entries = inView.map((i) => state.byAnchor.get(i.anchor)).filter(Boolean);
+    state.panel = globalThis.linkscopePanel.createPanel({
+      root: state.root, prefs: await prefs, t, ORDER, VERDICTS, label, details, summary, entries: () => state.entries,
+      unreachable: () => state.unreachable,
+      where: () => ({ shadow: state.entries.filter((e) => e.where === 'shadow').length, frame: state.entries.filter((e) => e.where === 'frame').length }),
+      setFilter: (verdict) => {
+        state.filter = verdict;
+        state.layer.setFilter(verdict ? (e) => e.finding.verdict === verdict : null);
+      },
+      showEntry: (e) => state.layer.pin(e),
+      clear: () => hide(),
+      exportCsv: () => download('linkscope-audit.csv', 'text/csv', toCsv()),
+      exportJson: () => download('linkscope-audit.json', 'application/json', JSON.stringify(report(), null, 2)),
+    });
+    await (state.scanning = rescan(timing));
+    timing.readyMs = performance.now() - start;
+    state.timing = { ...timing, drawnMs: timing.inViewDrawnMs };
     return { ...report(), timing: state.timing };
   }
 
+  /** Removes badges and panel. */
   function hide() {
-    state.observer?.disconnect();
-    window.removeEventListener('resize', onResize);
+    for (const o of state.observers.values()) o.disconnect();
     clearTimeout(state.rescanTimer);
+    state.layer?.destroy();
+    state.panel?.destroy();
     state.host?.remove();
-    Object.assign(state, { host: null, root: null, layer: null, entries: [], seen: new WeakSet(), filter: null, observer: null });
+    Object.assign(state, {
+      host: null, root: null, layer: null, panel: null, entries: [], byAnchor: new Map(), known: new WeakMap(),
+      filter: null, observers: new Map(),
+    });
   }
 
-  /** Every link of the page, for counting without showing anything. */
-  const collect = () => addresses(anchorsIn(document));
+  /** Every link of the page (open shadow roots and same-origin frames too), for counting without showing anything. */
+  const collect = () => ({ links: findLinks().items.map((i) => i.href), page: document.baseURI });
 
-  globalThis.linkscopeOverlay = { show, hide, report, collect };
+  /** Per-frame costs of keeping badges aligned (ms), for the benchmark. */
+  const frameCosts = () => state.layer?.frameCosts() ?? [];
+
+  /** The badges drawn now, each with its link (for the tests). */
+  const placements = () => state.layer?.placements() ?? [];
+
+  globalThis.linkscopeOverlay = { show, hide, report, collect, frameCosts, placements };
 })();

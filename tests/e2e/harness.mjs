@@ -19,6 +19,11 @@ export async function startServer() {
       res.end(manyLinks(Number(url.searchParams.get('n') ?? 10000)));
       return;
     }
+    if (url.pathname === '/big-page.html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(bigPage(Number(url.searchParams.get('n') ?? 10000), Number(url.searchParams.get('amazon') ?? 3000)));
+      return;
+    }
     const type = { '.js': 'text/javascript', '.css': 'text/css' }[path.extname(url.pathname)] ?? 'text/html; charset=utf-8';
     const headers = { 'content-type': type };
     if (url.pathname === '/strict-csp.html') {
@@ -55,6 +60,40 @@ export function manyLinks(n) {
     items.push(`<li><a href="${href}">Link number ${i}</a> with some text after it</li>`);
   }
   return `<!doctype html><meta charset="utf-8"><title>${n} links</title><ol>${items.join('\n')}</ol>`;
+}
+
+/**
+ * A long article with `n` links in running text, `amazon` of them Amazon's with real-length
+ * addresses (title slugs, ref paths, search and tracking parameters) in every verdict.
+ */
+export function bigPage(n, amazon) {
+  const words = ['grinder', 'kettle', 'scale', 'burr', 'espresso', 'filter', 'steel', 'quiet', 'travel', 'electric'];
+  const slug = (i) => Array.from({ length: 6 }, (_, k) => words[(i * 7 + k * 3) % words.length]).join('-');
+  const asin = (i) => `B0${String(i).padStart(8, '0')}`;
+  const stores = [['www.amazon.com', 'mysite-20'], ['www.amazon.com', null], ['www.amazon.de', 'mysite0b-21'],
+    ['www.amazon.co.uk', 'rival-21'], ['www.amazon.co.uk', 'mysite-20'], ['www.amazon.fr', null]];
+  const amazonHref = (i) => {
+    const [host, tag] = stores[i % stores.length];
+    const q = `crid=2X8F${i}Q1Z&dib=eyJ2IjoiMSJ9.${'aZ09'.repeat(12)}.${i}&keywords=${slug(i).replace(/-/g, '+')}` +
+      `&qid=17000${i}&sprefix=${words[i % 10]}%2Caps%2C${180 + (i % 90)}&sr=8-${i % 48}&th=1`;
+    return `https://${host}/${slug(i)}/dp/${asin(i)}/ref=sr_1_${i % 48}?${q}${tag ? `&tag=${tag}` : ''}`;
+  };
+  const every = n / amazon;
+  const paragraphs = [];
+  let next = 0;
+  for (let i = 0; i < n; i += 10) {
+    const parts = [];
+    for (let k = i; k < Math.min(n, i + 10); k++) {
+      const isAmazon = k >= next;
+      if (isAmazon) next += every;
+      const href = isAmazon ? amazonHref(k) : `https://example.com/${words[k % 10]}/${slug(k)}-${k}/?utm_source=newsletter&utm_medium=email`;
+      parts.push(`the <a href="${href.replace(/&/g, '&amp;')}">${slug(k).replace(/-/g, ' ')}</a> we tried`);
+    }
+    paragraphs.push(`<p>In test ${i / 10 + 1}, ${parts.join(', then ')}.</p>`);
+  }
+  return `<!doctype html><meta charset="utf-8"><title>${n} links, ${amazon} to Amazon</title>` +
+    `<style>body{font:16px/1.6 Georgia,serif;max-width:760px;margin:0 auto;padding:0 16px}</style>` +
+    `<h1>Everything we tested</h1>${paragraphs.join('\n')}`;
 }
 
 /**

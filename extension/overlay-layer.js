@@ -1,0 +1,448 @@
+// The overlay's badge layer (injected before overlay.js). Each inspected link gets an outline of
+// its own boxes in its verdict's colour and line style and, where there is free room beside it,
+// a small marker with the verdict's icon; the label shows on hover and focus. Everything sits in
+// one position:fixed layer, so the page never gets wider, and only links near the viewport are
+// positioned (IntersectionObserver), once per animation frame after any scroll, resize or layout
+// change. A badge shows only where its link can be seen: not for links that are not rendered,
+// transparent, hidden, clipped away by a scrolling box or covered by another element.
+(() => {
+  if (globalThis.linkscopeLayer) return;
+
+  const SETTLE_FRAMES = 30; // frames still checked after the last event (transitions, smooth scroll)
+  const POLL_MS = 600; // one check now and then for changes no event reports (web fonts, CSS)
+  const CHECK_BUDGET_MS = 1.5; // hit tests and marker placement per frame; the rest waits for the next frames
+  const FIRST_BUDGET_MS = 12; // the same while the badges in view are first drawn
+  const { MARK, LINKS, parentOf, intersect, box, shift, inside, linkRects, visibleThing, contentOrigin, hitTest: hitAt, within, markerSpot } =
+    globalThis.linkscopeGeometry;
+
+  /**
+   * The layer. `host` is the overlay's host element (ignored by hit tests), `layer` the element
+   * badges go into, `look(entry)` gives `{ className, icon, details() }` for an entry.
+   */
+  function createLayer({ host, layer, callout, look }) {
+    const entries = new Map(); // anchor -> entry ({ anchor, ... } from overlay.js)
+    const near = new Set(); // entries whose link is near the viewport
+    const drawn = new Map(); // entry -> { group, boxes: [], mark }
+    let filter = null; // entry -> boolean
+    let epoch = 0; // bumps on every layout change: cached placements are recomputed
+    let settle = 0;
+    let rafId = 0;
+    let pinned = null; // { entry, until } the entry whose details are shown
+    let hovered = null;
+    const frameCosts = [];
+    let drawnWaiters = [];
+
+    const io = new IntersectionObserver((records) => {
+      for (const r of records) {
+        for (const e of targets.get(r.target) ?? []) {
+          if (r.isIntersecting) near.add(e);
+          else {
+            near.delete(e);
+            undraw(e);
+          }
+        }
+      }
+      wake();
+    }, { rootMargin: '50% 50%' });
+
+    const targets = new Map(); // observed element (a link, or the image of an area) -> its entries
+
+    function observe(e) {
+      e.target = visibleThing(e.anchor);
+      if (!e.target) return;
+      if (!targets.has(e.target)) targets.set(e.target, new Set());
+      targets.get(e.target).add(e);
+      io.observe(e.target);
+    }
+
+    function unobserve(e) {
+      const set = targets.get(e.target);
+      set?.delete(e);
+      if (set?.size === 0) {
+        targets.delete(e.target);
+        io.unobserve(e.target);
+      }
+    }
+
+    // ---- Scheduling ----
+
+    function wake(layoutChanged = false, frames = SETTLE_FRAMES) {
+      if (layoutChanged) epoch += 1;
+      settle = Math.max(settle, frames);
+      if (!rafId) rafId = requestAnimationFrame(frame);
+    }
+    let scrolls = 0; // bumps on every scroll: what covers a link may have changed
+    const onScroll = () => {
+      scrolls += 1;
+      wake(false);
+    };
+    const onLayout = () => wake(true);
+    const poll = setInterval(() => {
+      scrolls += 1;
+      wake(false, 1);
+    }, POLL_MS);
+    const ro = new ResizeObserver(onLayout);
+    const watchedWindows = new Set();
+
+    /** Follows scrolling, resizes and loads of a document (the page or a same-origin frame). */
+    function watchDocument(doc) {
+      const win = doc.defaultView;
+      if (!win || watchedWindows.has(win)) return;
+      watchedWindows.add(win);
+      win.addEventListener('scroll', onScroll, { capture: true, passive: true });
+      win.addEventListener('resize', onLayout, { passive: true });
+      doc.addEventListener('load', onLayout, { capture: true, passive: true }); // images, frames
+      doc.addEventListener('toggle', onLayout, { capture: true, passive: true }); // <details>
+      doc.addEventListener('transitionend', onLayout, { capture: true, passive: true });
+      doc.addEventListener('pointerover', onPointer, { capture: true, passive: true });
+      doc.addEventListener('pointerout', onPointer, { capture: true, passive: true });
+      doc.addEventListener('focusin', onFocus, { capture: true, passive: true });
+      doc.addEventListener('focusout', onFocus, { capture: true, passive: true });
+      doc.fonts?.addEventListener('loadingdone', onLayout);
+      ro.observe(doc.documentElement);
+      if (doc.body) ro.observe(doc.body);
+    }
+
+    function unwatchAll() {
+      for (const win of watchedWindows) {
+        try {
+          const doc = win.document;
+          win.removeEventListener('scroll', onScroll, { capture: true });
+          win.removeEventListener('resize', onLayout);
+          for (const type of ['load', 'toggle', 'transitionend']) doc.removeEventListener(type, onLayout, { capture: true });
+          for (const type of ['pointerover', 'pointerout']) doc.removeEventListener(type, onPointer, { capture: true });
+          for (const type of ['focusin', 'focusout']) doc.removeEventListener(type, onFocus, { capture: true });
+          doc.fonts?.removeEventListener('loadingdone', onLayout);
+        } catch {} // a frame that navigated away
+      }
+      watchedWindows.clear();
+    }
+
+    // ---- Hover and focus: the label of the link under the pointer or focused ----
+
+    const entryOfGroup = new WeakMap(); // a drawn badge -> its entry
+
+    /** The entry of the link (or of our badge) an event happened on; 'overlay' for the panel. */
+    function entryOf(event) {
+      for (const node of event.composedPath()) {
+        if (entryOfGroup.has(node)) return entryOfGroup.get(node);
+        if (node === host) return 'overlay';
+        const e = entries.get(node);
+        if (e) return e;
+      }
+      return null;
+    }
+    function onPointer(event) {
+      const e = event.type === 'pointerover' ? entryOf(event) : null;
+      if (e === 'overlay') return;
+      hovered = e;
+      wake();
+    }
+    function onFocus(event) {
+      const e = event.type === 'focusin' ? entryOf(event) : null;
+      if (e === 'overlay') return;
+      hovered = e;
+      wake();
+    }
+
+    // ---- Geometry ----
+
+    /** Where a frame's viewport sits in the top window, and its visible part; null if not shown. */
+    function frameView(doc, tick) {
+      const win = doc.defaultView;
+      if (win === window) return { x: 0, y: 0, clip: tick.viewport };
+      if (tick.frames.has(win)) return tick.frames.get(win);
+      let view = null;
+      const el = win?.frameElement;
+      if (el) {
+        const outer = frameView(el.ownerDocument, tick);
+        const { x: fx, y: fy, cs } = contentOrigin(el);
+        const x = fx + (outer?.x ?? 0);
+        const y = fy + (outer?.y ?? 0);
+        const content = box(x, y, el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight),
+          el.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom));
+        const clip = outer && intersect(content, outer.clip);
+        view = clip ? { x, y, clip } : null;
+      }
+      tick.frames.set(win, view);
+      return view;
+    }
+
+    const hitTest = (x, y) => hitAt(x, y, host);
+    const styleCache = new Map(); // element -> computed style, per frame
+    const styleOf = (el) => {
+      let cs = styleCache.get(el);
+      if (!cs) styleCache.set(el, (cs = getComputedStyle(el)));
+      return cs;
+    };
+
+    /** The scrolling and clipping boxes a link is drawn inside (cached per epoch). */
+    function clippersOf(e) {
+      if (e.clipEpoch === epoch) return e.clippers;
+      const out = [];
+      const doc = e.anchor.ownerDocument;
+      const bodyScrolls = styleOf(doc.documentElement).overflowX !== 'visible' || styleOf(doc.documentElement).overflowY !== 'visible';
+      for (let el = parentOf(e.anchor); el && el !== doc.documentElement; el = parentOf(el)) {
+        const cs = styleOf(el);
+        const x = cs.overflowX !== 'visible';
+        const y = cs.overflowY !== 'visible';
+        if ((x || y) && (el !== doc.body || bodyScrolls)) out.push({ el, x: x || cs.overflowY !== 'clip', y: y || cs.overflowX !== 'clip' });
+        if (cs.position === 'fixed') break; // not clipped by its ancestors, only the viewport
+      }
+      e.clippers = out;
+      e.clipEpoch = epoch;
+      return out;
+    }
+
+    function clipOf(e, view, tick) {
+      let clip = view.clip;
+      for (const c of clippersOf(e)) {
+        let r = tick.clips.get(c.el);
+        if (!r) {
+          const b = c.el.getBoundingClientRect();
+          const pad = box(b.left + c.el.clientLeft + view.x, b.top + c.el.clientTop + view.y, c.el.clientWidth, c.el.clientHeight);
+          r = { left: c.x ? pad.left : -Infinity, right: c.x ? pad.right : Infinity, top: c.y ? pad.top : -Infinity, bottom: c.y ? pad.bottom : Infinity };
+          tick.clips.set(c.el, r);
+        }
+        clip = clip && intersect(clip, r);
+        if (!clip) return null;
+      }
+      return clip;
+    }
+
+    /**
+     * Where an entry's outline and marker go this frame, or null if it is not seen. Cheap: the
+     * link's boxes and its clip. Whether it is visible and uncovered (hit tests) and where its
+     * marker goes are worked out by `check` when stale, within a budget per frame.
+     */
+    function measure(e, tick) {
+      const a = e.anchor;
+      if (!a.isConnected || (filter && !filter(e))) return null;
+      const view = frameView(a.ownerDocument, tick);
+      if (!view) return null;
+      const rects = linkRects(a).map((r) => shift(r, view));
+      if (!rects.some((r) => intersect(r, view.clip))) return null; // off screen: nothing more to read
+      const clip = clipOf(e, view, tick);
+      const shown = clip ? rects.map((r) => intersect(r, clip)).filter(Boolean) : [];
+      if (shown.length === 0) return null;
+      const plan = { shown, rects, view, clip, mark: null };
+      if (e.checkedEpoch !== epoch || e.checkedScroll !== scrolls) tick.stale.push([e, plan]);
+      return plan;
+    }
+
+    /** Is the link visible and not covered, and is its marker's spot free and uncovered? */
+    function check(e, plan) {
+      const { shown, rects, view, clip } = plan;
+      const a = e.anchor;
+      const thing = visibleThing(a);
+      e.seen = false;
+      e.mark = null;
+      e.checkedEpoch = epoch;
+      e.checkedScroll = scrolls;
+      e.checkedAt = performance.now();
+      if (!thing?.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) return;
+      // The element at the middle of its largest visible box, near the start of its first box and
+      // near the end of its last must be the link (or inside it): nothing covers it, even partly.
+      const big = shown.reduce((p, r) => ((r.right - r.left) * (r.bottom - r.top) > (p.right - p.left) * (p.bottom - p.top) ? r : p));
+      const first = shown[0];
+      const last = shown.at(-1);
+      const dx = (r) => Math.min(4, (r.right - r.left) / 4); // inside rounded corners and sub-pixel edges
+      const dy = (r) => (r.bottom - r.top) / 4;
+      const points = [[(big.left + big.right) / 2, (big.top + big.bottom) / 2], [first.left + dx(first), first.top + dy(first)],
+        [last.right - dx(last), last.bottom - dy(last)]];
+      const mine = (hit) => hit && hit !== host && (within(hit, thing) || within(hit, a));
+      if (!points.every(([x, y]) => mine(hitTest(x, y)))) return;
+      e.seen = true;
+      if (e.spotEpoch !== epoch) {
+        e.spot = markerSpot(a, rects, view, clip, styleOf);
+        e.spotEpoch = epoch;
+      }
+      const m = markerBox(e, rects);
+      // The marker shows only over its link's own surroundings (its paragraph, its cell), not over
+      // a neighbouring cell, a sticky header or our own panel.
+      const around = (hit) => hit && hit !== host && within(a, hit);
+      e.mark = Boolean(m && inside(m, clip) && [[m.left + MARK / 2, m.top + MARK / 2], [m.left + 1, m.top + 1],
+        [m.right - 1, m.bottom - 1]].every(([x, y]) => around(hitTest(x, y))));
+    }
+
+    function markerBox(e, rects) {
+      const r = e.spot && (e.spot.which === 'first' ? rects[0] : rects.at(-1));
+      return r ? box(r.left + e.spot.dx, r.top + e.spot.dy, MARK, MARK) : null;
+    }
+
+    // ---- Drawing ----
+
+    function nodesOf(e) {
+      let n = drawn.get(e);
+      if (!n) {
+        const l = look(e);
+        const group = document.createElement('div');
+        group.className = `badge ${l.className}`;
+        group.dataset.verdict = e.finding.verdict;
+        const mark = document.createElement('span');
+        mark.className = 'mark';
+        mark.textContent = l.icon;
+        mark.setAttribute('aria-hidden', 'true');
+        group.append(mark);
+        layer.append(group);
+        n = { group, boxes: [], mark };
+        drawn.set(e, n);
+        entryOfGroup.set(group, e);
+      }
+      return n;
+    }
+
+    function undraw(e) {
+      drawn.get(e)?.group.remove();
+      drawn.delete(e);
+    }
+
+    const put = (node, r) => {
+      node.style.transform = `translate(${r.left}px, ${r.top}px)`;
+      node.style.width = `${r.right - r.left}px`;
+      node.style.height = `${r.bottom - r.top}px`;
+    };
+
+    function draw(e, plan) {
+      if (!plan) {
+        const n = drawn.get(e);
+        if (n) n.group.hidden = true;
+        return;
+      }
+      const n = nodesOf(e);
+      n.group.hidden = false;
+      n.group.classList.toggle('flash', Boolean(pinned && pinned.entry === e));
+      while (n.boxes.length < plan.shown.length) {
+        const b = document.createElement('span');
+        b.className = 'box';
+        n.group.prepend(b);
+        n.boxes.push(b);
+      }
+      n.boxes.forEach((b, i) => {
+        b.hidden = i >= plan.shown.length;
+        if (!b.hidden) put(b, plan.shown[i]);
+      });
+      n.mark.hidden = !plan.mark;
+      if (plan.mark) put(n.mark, plan.mark);
+    }
+
+    function showCallout(e, plan) {
+      if (!e || !plan) {
+        callout.hidden = true;
+        return;
+      }
+      const l = look(e);
+      callout.replaceChildren(...l.details());
+      callout.className = `callout ${l.className}`;
+      callout.hidden = false;
+      const anchorBox = plan.mark ?? plan.shown[0];
+      const w = callout.offsetWidth;
+      const h = callout.offsetHeight;
+      const vw = document.documentElement.clientWidth;
+      const vh = document.documentElement.clientHeight;
+      let top = anchorBox.bottom + 4;
+      if (top + h > vh) top = Math.max(0, plan.shown[0].top - h - 4);
+      const left = Math.min(Math.max(0, anchorBox.left), Math.max(0, vw - w));
+      callout.style.transform = `translate(${left}px, ${Math.min(top, Math.max(0, vh - h))}px)`;
+    }
+
+    function frame() {
+      rafId = 0;
+      const start = performance.now();
+      styleCache.clear();
+      const tick = {
+        viewport: box(0, 0, document.documentElement.clientWidth, document.documentElement.clientHeight),
+        frames: new Map(),
+        clips: new Map(),
+        stale: [],
+      };
+      const plans = new Map();
+      for (const e of near) plans.set(e, measure(e, tick));
+      if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
+      // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
+      // the badges in view are first drawn, so that they show at once).
+      layer.classList.add('measuring'); // markers out of the way of hit tests
+      tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
+      const budgetEnd = start + (drawnWaiters.length > 0 ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
+      let pending = false;
+      for (const [e, plan] of tick.stale) {
+        if (performance.now() > budgetEnd) {
+          pending = true;
+          break;
+        }
+        check(e, plan);
+      }
+      layer.classList.remove('measuring');
+      for (const [e, plan] of plans) {
+        const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
+        if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
+        draw(e, plan && e.seen ? plan : null);
+      }
+      if (pinned && performance.now() > pinned.until) pinned = null;
+      const focus = pinned?.entry ?? (hovered && entries.has(hovered.anchor) ? hovered : null);
+      showCallout(focus, focus?.seen ? plans.get(focus) : null);
+      frameCosts.push(performance.now() - start);
+      if (frameCosts.length > 5000) frameCosts.splice(0, 2500);
+      if (!pending) for (const resolve of drawnWaiters.splice(0)) resolve(performance.now());
+      if (pending || pinned || --settle > 0) rafId = requestAnimationFrame(frame);
+    }
+
+    return {
+      /** Badges a link; `inView`: it is known to be near the viewport (drawn before the observer says so). */
+      add(e, inView = false) {
+        entries.set(e.anchor, e);
+        watchDocument(e.anchor.ownerDocument);
+        observe(e);
+        if (inView) {
+          near.add(e);
+          wake();
+        }
+      },
+      remove(e) {
+        if (entries.get(e.anchor) !== e) return;
+        entries.delete(e.anchor);
+        unobserve(e);
+        near.delete(e);
+        undraw(e);
+        if (pinned?.entry === e) pinned = null;
+      },
+      /** A link's verdict changed: its badge is drawn anew. */
+      redraw(e) {
+        undraw(e);
+        wake();
+      },
+      watchDocument,
+      setFilter(fn) {
+        filter = fn;
+        wake();
+      },
+      /** Shows an entry's details beside its link for a few seconds (a panel row was activated). */
+      pin(e, ms = 4000) {
+        pinned = e ? { entry: e, until: performance.now() + ms } : null;
+        wake();
+      },
+      layoutChanged: onLayout,
+      /** Resolves (to the time) once every link near the viewport has been checked and drawn. */
+      drawn: () => {
+        wake();
+        return new Promise((resolve) => drawnWaiters.push(resolve));
+      },
+      /** The badges drawn now, each with its link (for the tests). */
+      placements: () => [...drawn].map(([e, n]) => ({ anchor: e.anchor, group: n.group })),
+      /** Costs of the last frames (ms), for the benchmark. */
+      frameCosts: () => [...frameCosts],
+      destroy() {
+        cancelAnimationFrame(rafId);
+        clearInterval(poll);
+        io.disconnect();
+        ro.disconnect();
+        unwatchAll();
+        entries.clear();
+        near.clear();
+        drawn.clear();
+      },
+    };
+  }
+
+  globalThis.linkscopeLayer = { createLayer, LINKS };
+})();

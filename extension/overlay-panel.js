@@ -1,0 +1,208 @@
+// The overlay's summary panel (injected before overlay.js): counts, a filter by verdict, the list
+// of links (each row shows its link on the page and its details), export, and what could not be
+// inspected. Made for the keyboard and screen readers: it takes focus when it opens, Escape closes
+// it, controls keep focus when pressed, rows are buttons in a list. It can be collapsed to a bar
+// and moved to another corner (both remembered); closing it keeps the badges, clearing removes
+// both. Its direction follows the browser's UI language, not the page.
+(() => {
+  if (globalThis.linkscopePanel) return;
+
+  const LIST_LIMIT = 300; // rows drawn in the list at once
+  const CORNERS = ['top-end', 'bottom-end', 'bottom-start', 'top-start'];
+  const STORE_KEY = 'overlayPanel';
+
+  const CSS = `
+    :host { all: initial; }
+    .panel { position: fixed; width: min(340px, calc(100vw - 24px)); max-height: min(70vh, 560px); display: flex;
+      flex-direction: column; z-index: 2; font: 13px/1.4 system-ui, sans-serif; color: #1b1b1f; background: #fff;
+      border-radius: 12px; box-shadow: 0 8px 32px rgb(0 0 0 / .28); overflow: hidden; }
+    .panel[data-corner^=top] { top: 12px; } .panel[data-corner^=bottom] { bottom: 12px; }
+    .panel[data-corner$=end] { inset-inline-end: 12px; } .panel[data-corner$=start] { inset-inline-start: 12px; }
+    .panel.collapsed { width: auto; max-width: calc(100vw - 24px); }
+    .panel.collapsed .body { display: none; }
+    .head { display: flex; align-items: center; gap: 4px; padding: 8px 8px 8px 12px; background: #232f3e; color: #fff; }
+    .head h2 { font: 600 14px/1.2 system-ui, sans-serif; margin: 0; flex: 1; outline: none; white-space: nowrap;
+      overflow: hidden; text-overflow: ellipsis; }
+    .head button { all: unset; cursor: pointer; font-size: 16px; line-height: 1; min-width: 24px; height: 24px;
+      text-align: center; border-radius: 6px; }
+    .head button:hover { background: rgb(255 255 255 / .15); }
+    button:focus-visible { outline: 2px solid #e47911; outline-offset: 1px; }
+    .body { display: flex; flex-direction: column; min-height: 0; flex: 1; }
+    .scope { margin: 0; padding: 6px 12px; font-size: 12px; color: #4a4f57; border-bottom: 1px solid #e3e3e8; }
+    .scope:empty { display: none; }
+    .chips { display: flex; flex-wrap: wrap; gap: 6px; padding: 10px 12px; border-bottom: 1px solid #e3e3e8; }
+    .chip { all: unset; cursor: pointer; display: inline-flex; gap: 4px; align-items: center; padding: 2px 8px;
+      border-radius: 12px; border: 2px solid var(--c); color: var(--c); font-weight: 600; font-size: 12px; }
+    .chip[aria-pressed="true"] { background: var(--c); color: #fff; }
+    .list { overflow: auto; flex: 1; margin: 0; padding: 4px 0; list-style: none; }
+    .row { all: unset; box-sizing: border-box; width: 100%; display: grid; grid-template-columns: 22px 1fr; gap: 6px;
+      padding: 5px 12px; cursor: pointer; }
+    .row:hover { background: #f3f3f6; }
+    .row > span:last-child { min-width: 0; }
+    .icon { display: inline-flex; width: 18px; height: 18px; border-radius: 9px; color: #fff; background: var(--c);
+      font-size: 11px; font-weight: 700; align-items: center; justify-content: center; }
+    .what { font-weight: 600; display: block; }
+    .href { display: block; color: #4a4f57; font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .more, .none { padding: 6px 12px; color: #4a4f57; font-size: 12px; }
+    .foot { display: flex; flex-wrap: wrap; gap: 8px; padding: 8px 12px; border-top: 1px solid #e3e3e8; align-items: center; }
+    .foot button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
+      border-radius: 6px; padding: 3px 10px; cursor: pointer; }
+    .note { flex: 1 1 100%; font-size: 11px; color: #4a4f57; }
+    @media (max-width: 520px) { .panel { max-height: 42vh; } }
+    @media (prefers-color-scheme: dark) {
+      .panel { background: #1e1f24; color: #e4e2e6; } .scope, .chips, .foot { border-color: #3a3b41; }
+      .row:hover { background: #2b2c31; } .href, .more, .none, .note, .scope { color: #b4b6be; }
+      .chip[aria-pressed="true"] { color: #111; } .icon { color: #111; }
+      .foot button { background: #2b2c31; border-color: #8a8d96; }
+    }`;
+
+  function el(tag, props = {}, ...children) {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children);
+    return node;
+  }
+
+  function createPanel(o) {
+    const { t } = o;
+    const dir = chrome.i18n.getMessage('@@bidi_dir') || 'ltr';
+    const prefs = { corner: 'top-end', collapsed: false, ...o.prefs };
+    if (!CORNERS.includes(prefs.corner)) prefs.corner = 'top-end';
+    let returnFocus = document.activeElement;
+
+    const title = el('h2', { id: 'ls-title', tabIndex: -1 });
+    const collapse = el('button', { className: 'collapse' });
+    const move = el('button', { className: 'move', ariaLabel: t('overlayMove'), title: t('overlayMove') }, '⇲');
+    const close = el('button', { className: 'close', ariaLabel: t('overlayClose'), title: t('overlayClose') }, '×');
+    const scope = el('p', { className: 'scope' });
+    const chips = el('div', { className: 'chips', role: 'group', ariaLabel: t('filterByVerdict') });
+    const chipOf = new Map();
+    for (const verdict of o.ORDER) {
+      const chip = el('button', { className: `chip v-${verdict}` });
+      chip.dataset.verdict = verdict;
+      chip.setAttribute('aria-pressed', 'false');
+      chip.addEventListener('click', () => setFilter(filter === verdict ? null : verdict));
+      chips.append(chip);
+      chipOf.set(verdict, chip);
+    }
+    const list = el('ul', { className: 'list', ariaLabel: t('overlayList') });
+    const live = el('div', { className: 'sr', role: 'status' });
+    const button = (text, onClick) => {
+      const b = el('button', {}, text);
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    const clear = button(t('overlayClear'), () => o.clear());
+    clear.className = 'clear';
+    const foot = el('div', { className: 'foot' }, el('span', { className: 'note' }, t('readOnlyNote')), clear,
+      button(t('exportCsv'), o.exportCsv), button(t('exportJson'), o.exportJson));
+    const panel = el('section', { className: 'panel', dir },
+      el('div', { className: 'head' }, title, collapse, move, close),
+      el('div', { className: 'body' }, scope, chips, list, foot, live));
+    panel.setAttribute('role', 'region');
+    panel.setAttribute('aria-labelledby', 'ls-title');
+    let filter = null;
+
+    collapse.addEventListener('click', () => {
+      prefs.collapsed = !prefs.collapsed;
+      arrange();
+      save();
+    });
+    move.addEventListener('click', () => {
+      prefs.corner = CORNERS[(CORNERS.indexOf(prefs.corner) + 1) % CORNERS.length];
+      arrange();
+      save();
+    });
+    close.addEventListener('click', () => closePanel());
+    panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        closePanel();
+      }
+    });
+
+    function arrange() {
+      panel.dataset.corner = prefs.corner;
+      panel.classList.toggle('collapsed', prefs.collapsed);
+      collapse.textContent = prefs.collapsed ? '▴' : '▾';
+      collapse.setAttribute('aria-expanded', String(!prefs.collapsed));
+      collapse.ariaLabel = collapse.title = t(prefs.collapsed ? 'overlayExpand' : 'overlayCollapse');
+    }
+
+    const save = () => chrome.storage?.local.set({ [STORE_KEY]: { ...prefs } }).catch(() => {});
+
+    function setFilter(verdict) {
+      filter = verdict;
+      o.setFilter(verdict);
+      update();
+    }
+
+    function row(e) {
+      const f = e.finding;
+      const [what, ...rest] = o.details(f);
+      const b = el('button', { className: 'row' },
+        el('span', { className: `icon v-${f.verdict}`, ariaHidden: 'true' }, o.VERDICTS[f.verdict].icon),
+        el('span', {},
+          el('span', { className: 'what' }, [o.label(f.verdict), f.marketplace, f.asin].filter(Boolean).join(' · ')),
+          el('span', { className: 'href' }, e.href),
+          el('span', { className: 'sr' }, `. ${rest.join('. ')}`)));
+      b.addEventListener('click', () => {
+        e.anchor.scrollIntoView({ block: 'center', inline: 'nearest' });
+        o.showEntry(e);
+        const seen = e.anchor.localName === 'area' || e.anchor.checkVisibility?.({ opacityProperty: true, visibilityProperty: true });
+        live.textContent = seen ? `${t('overlayShown')}: ${[what, ...rest].join('. ')}` : t('overlayNotVisible');
+      });
+      rows.set(b, e);
+      return el('li', {}, b);
+    }
+    const rows = new WeakMap(); // row button -> entry
+
+    /** Redraws counts and list in place: whatever has focus keeps it. */
+    function update() {
+      const s = o.summary();
+      title.textContent = s.total === 1 ? t('overlayTitleOne') : t('overlayTitle', s.total);
+      for (const [verdict, chip] of chipOf) {
+        chip.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${s[verdict]}`;
+        chip.setAttribute('aria-pressed', String(filter === verdict));
+      }
+      const where = o.where();
+      const unreachable = o.unreachable();
+      scope.textContent = [
+        where.shadow ? t('overlayInShadow', where.shadow) : '',
+        where.frame ? t('overlayInFrames', where.frame) : '',
+        unreachable.closedShadowRoots ? t('overlayClosedRoots', unreachable.closedShadowRoots) : '',
+        unreachable.crossOriginFrames ? t('overlayCrossOrigin', unreachable.crossOriginFrames) : '',
+      ].filter(Boolean).join(' ');
+      const focused = rows.get(o.root.activeElement);
+      const shown = o.entries().filter((e) => !filter || e.finding.verdict === filter);
+      list.replaceChildren(...shown.slice(0, LIST_LIMIT).map(row));
+      if (shown.length > LIST_LIMIT) list.append(el('li', { className: 'more' }, t('moreLinks', shown.length - LIST_LIMIT)));
+      if (shown.length === 0) list.append(el('li', { className: 'none' }, t('noAmazonLinks')));
+      if (focused) [...list.querySelectorAll('.row')].find((b) => rows.get(b) === focused)?.focus();
+    }
+
+    function open() {
+      if (!panel.isConnected) {
+        returnFocus = document.activeElement;
+        o.root.append(panel);
+      }
+      update();
+      title.focus();
+    }
+
+    function closePanel() {
+      panel.remove();
+      returnFocus?.focus?.({ preventScroll: true });
+    }
+
+    arrange();
+    open();
+
+    return { update, open, close: closePanel, destroy: () => panel.remove(), element: panel };
+  }
+
+  /** The remembered corner and collapsed state. */
+  const loadPrefs = () => chrome.storage.local.get(STORE_KEY).then((got) => got?.[STORE_KEY] ?? {}, () => ({}));
+
+  globalThis.linkscopePanel = { createPanel, loadPrefs, CSS };
+})();
