@@ -104,11 +104,12 @@ dist_is_stale() {
 build() {
   setup
   log "build dist/"
+  mkdir -p target && touch target/dist.stamp.new # sources changed from here on make the next build stale
   rm -rf dist
   build_wasm
   stage_and_package
   cargo build -q --release --bin linkscope
-  touch target/dist.stamp
+  mv target/dist.stamp.new target/dist.stamp
   log "dist/ is ready: load it unpacked at chrome://extensions (Developer mode)"
   log "store packages: target/package/linkscope-chrome.zip, target/package/linkscope-firefox.zip"
 }
