@@ -144,6 +144,7 @@ case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   bench)
+    [ -f dist/wasm/linkscope_bg.wasm ] || build
     cargo run -q --release --bin linkscope-bench
     node tests/js/bench.mjs
     node tests/e2e/bench.mjs ;;

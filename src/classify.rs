@@ -173,7 +173,7 @@ impl Classifier {
     pub fn classify(&self, input: &str) -> Link {
         match fast::read(input, self.amazon_base_host.as_deref()) {
             fast::Fast::NotAmazon => return Link::NOT_AMAZON,
-            fast::Fast::Amazon(parts) => return classify_parts(&parts),
+            fast::Fast::Amazon(parts, host) => return classify_host(&parts, host),
             fast::Fast::Unsure => {}
         }
         if !self.base_is_amazon && !may_be_amazon(input) {
@@ -285,10 +285,13 @@ fn classify_url(url: &Url) -> Link {
 }
 
 fn classify_parts(url: &Parts) -> Link {
-    match match_host(url.host) {
-        Some(HostMatch::Store(m)) => classify_store(url, m),
-        Some(HostMatch::Short(s)) => classify_short(url, s),
-        None => Link::NOT_AMAZON,
+    match_host(url.host).map_or(Link::NOT_AMAZON, |h| classify_host(url, h))
+}
+
+fn classify_host(url: &Parts, host: HostMatch) -> Link {
+    match host {
+        HostMatch::Store(m) => classify_store(url, m),
+        HostMatch::Short(s) => classify_short(url, s),
     }
 }
 

@@ -10,7 +10,7 @@
 //! [`Fast::NotAmazon`] at once, without looking further. `tests/fast_path.rs` checks that both ways agree.
 
 use super::Parts;
-use crate::marketplace::match_host;
+use crate::marketplace::{match_host, HostMatch};
 
 /// What the fast path makes of an input.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub(super) enum Fast<'a> {
     /// A plain link to a host that is not Amazon's: the parser would say so too.
     NotAmazon,
     /// A plain link to an Amazon host, with the parts the parser would give.
-    Amazon(Parts<'a>),
+    Amazon(Parts<'a>, HostMatch),
     /// Anything else: only the parser can tell.
     Unsure,
 }
@@ -45,15 +45,18 @@ pub(super) fn read<'a>(input: &'a str, amazon_base_host: Option<&'a str>) -> Fas
     } else {
         return Fast::Unsure;
     };
-    if match_host(host).is_none() {
+    let Some(matched) = match_host(host) else {
         return Fast::NotAmazon;
-    }
+    };
     match path_and_query(rest) {
-        Some((path, query)) => Fast::Amazon(Parts {
-            host,
-            path: if path.is_empty() { "/" } else { path },
-            query,
-        }),
+        Some((path, query)) => Fast::Amazon(
+            Parts {
+                host,
+                path: if path.is_empty() { "/" } else { path },
+                query,
+            },
+            matched,
+        ),
         None => Fast::Unsure,
     }
 }
@@ -142,7 +145,7 @@ mod tests {
 
     fn of(input: &str) -> Option<(&str, &str, Option<&str>)> {
         match read(input, Some("www.amazon.de")) {
-            Fast::Amazon(p) => Some((p.host, p.path, p.query)),
+            Fast::Amazon(p, _) => Some((p.host, p.path, p.query)),
             _ => None,
         }
     }
