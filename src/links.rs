@@ -257,7 +257,7 @@ pub fn generate(profile: &Profile, input: &str) -> Result<Vec<GeneratedLink>, Li
         .map(|m| product_link(profile, m, p.asin, &p.extra))
         .collect();
     let home = profile.home.domain;
-    links.sort_unstable_by_key(|l| (l.marketplace != home, l.coverage, l.marketplace));
+    links.sort_by_key(|l| (l.marketplace != home, l.coverage, l.marketplace));
     Ok(links)
 }
 

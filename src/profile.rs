@@ -259,7 +259,7 @@ impl Profile {
                 }
             }
         }
-        self.one_link.sort_unstable_by_key(|m| m.domain);
+        self.one_link.sort_by_key(|m| m.domain);
     }
 
     fn read_preferences(&mut self, v: Option<&Json>, errors: &mut Errors) {
