@@ -28,13 +28,9 @@ pub(super) enum Fast<'a> {
 pub(super) fn read<'a>(input: &'a str, amazon_base_host: Option<&'a str>) -> Fast<'a> {
     let b = input.as_bytes();
     let (host, rest) = if let Some(after) = strip_scheme(b) {
-        let end = after
-            .iter()
-            .position(|&c| matches!(c, b'/' | b'?' | b'#'))
-            .unwrap_or(after.len());
-        if !plain_host(&after[..end]) {
+        let Some(end) = plain_host_end(after) else {
             return Fast::Unsure;
-        }
+        };
         let start = b.len() - after.len();
         (&input[start..start + end], &input[start + end..])
     } else if b.first() == Some(&b'/') && !matches!(b.get(1), Some(b'/' | b'\\')) {
@@ -68,23 +64,23 @@ fn path_and_query(rest: &str) -> Option<(&str, Option<&str>)> {
     let b = rest.as_bytes();
     let mut segment = 0;
     let mut i = 0;
-    while i < b.len() && b[i] != b'?' && b[i] != b'#' {
-        let c = b[i];
-        if !PATH_BYTES[usize::from(c)] {
-            return None;
-        }
-        if c == b'/' {
-            segment = i + 1;
-        } else if c == b'.' && matches!(&b[segment..i], b"" | b".") {
-            let next = b.get(i + 1).copied().unwrap_or(b'/');
-            if matches!(next, b'/' | b'?' | b'#') {
-                return None;
+    while i < b.len() {
+        match PATH[usize::from(b[i])] {
+            Byte::Plain => {}
+            Byte::Slash => segment = i + 1,
+            Byte::Dot => {
+                let next = b.get(i + 1).copied().unwrap_or(b'/');
+                if matches!(&b[segment..i], b"" | b".") && matches!(next, b'/' | b'?' | b'#') {
+                    return None;
+                }
             }
-        } else if c == b'%'
-            && b.get(i + 1) == Some(&b'2')
-            && b.get(i + 2).is_some_and(|e| e | 0x20 == b'e')
-        {
-            return None;
+            Byte::Percent => {
+                if b.get(i + 1) == Some(&b'2') && b.get(i + 2).is_some_and(|e| e | 0x20 == b'e') {
+                    return None;
+                }
+            }
+            Byte::End => break,
+            Byte::Other => return None,
         }
         i += 1;
     }
@@ -106,15 +102,54 @@ fn strip_scheme(b: &[u8]) -> Option<&[u8]> {
         .or_else(|| b.strip_prefix(b"http://"))
 }
 
-/// A host the parser keeps as it is (or reads as an IPv4 address, never an Amazon host):
-/// non-empty, lower-case ASCII letters, digits, dots and hyphens, without `--` (so no punycode).
-fn plain_host(host: &[u8]) -> bool {
-    !host.is_empty()
-        && host
-            .iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-        && !host.windows(2).any(|w| w == b"--")
+/// Where a host the parser keeps as it is ends (or that it reads as an IPv4 address, never an
+/// Amazon host): non-empty, lower-case ASCII letters, digits, dots and hyphens, without `--` (so
+/// no punycode), up to `/`, `?`, `#` or the end. `None` for any other host.
+fn plain_host_end(after: &[u8]) -> Option<usize> {
+    let mut prev = 0;
+    for (i, &c) in after.iter().enumerate() {
+        match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'.' => {}
+            b'-' if prev != b'-' => {}
+            b'/' | b'?' | b'#' if i > 0 => return Some(i),
+            _ => return None,
+        }
+        prev = c;
+    }
+    (!after.is_empty()).then_some(after.len())
 }
+
+/// How [`path_and_query`] treats a byte of a path.
+#[derive(Clone, Copy)]
+enum Byte {
+    /// Copied unchanged by the parser.
+    Plain,
+    Slash,
+    Dot,
+    Percent,
+    /// Ends the path: `?` or `#`.
+    End,
+    /// Escaped or rewritten by the parser (or not worth the trouble): the parser reads it.
+    Other,
+}
+
+/// Path bytes: letters, digits and `-_~!$&()*+,;=:@` are plain.
+static PATH: [Byte; 256] = {
+    let mut t = [Byte::Other; 256];
+    let mut c = 0;
+    while c < 256 {
+        if PATH_BYTES[c] {
+            t[c] = Byte::Plain;
+        }
+        c += 1;
+    }
+    t[b'/' as usize] = Byte::Slash;
+    t[b'.' as usize] = Byte::Dot;
+    t[b'%' as usize] = Byte::Percent;
+    t[b'?' as usize] = Byte::End;
+    t[b'#' as usize] = Byte::End;
+    t
+};
 
 /// Bytes of a path the parser copies unchanged: letters, digits and `-._~!$&()*+,;=:@/%`.
 static PATH_BYTES: [bool; 256] = byte_set(b"-._~!$&()*+,;=:@/%");
