@@ -149,6 +149,7 @@ case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   bench)
+    [ -f dist/wasm/linkscope_bg.wasm ] || build
     bench_cli
     cargo run -q --release --bin linkscope-bench
     node tests/js/bench.mjs

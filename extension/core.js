@@ -1,12 +1,17 @@
 // The Rust core, compiled to WebAssembly, with batch helpers. Every surface of the extension
-// and the Node tests use the core through this module.
+// and the Node tests use the core through this module. Structured values cross the boundary as
+// JSON text; link batches as one UTF-8 buffer written straight into the core's memory, with
+// compact numeric records back.
 import init, * as wasm from './wasm/linkscope.js';
 
 let ready;
+let memory;
 
 /** Instantiates the core once; `source` (bytes or a URL) defaults to the bundled .wasm. */
 export function initCore(source) {
-  ready ??= init(source === undefined ? undefined : { module_or_path: source });
+  ready ??= init(source === undefined ? undefined : { module_or_path: source }).then((exports) => {
+    memory = exports.memory;
+  });
   return ready;
 }
 
@@ -15,35 +20,90 @@ const NOT_AMAZON = Object.freeze({
   asin: null, tag: null, subtag: null, clean: null, problem: null,
 });
 
-const unescape = (s) => s.replace(/\\(.)/g, (_, c) => ({ t: '\t', n: '\n', r: '\r', e: '' })[c] ?? c);
-const field = (s) => (s === '' ? null : s.includes('\\') ? unescape(s) : s);
+const encoder = new TextEncoder();
+/** What the numbers in the core's batch records stand for, asked once. */
+let codes;
+/** Words per Amazon link in the core's batch records (see `classify_batch` in src/wasm.rs). */
+const RECORD = 6;
 
 /**
- * Joins links into the one-link-a-line form the core takes. Line breaks inside a link are
- * dropped: URL parsing drops them anyway, so the classification is the same.
+ * Writes links into the core's batch input, one a line, and returns their length in bytes.
+ * Line breaks inside a link are dropped (`clean`): URL parsing drops them anyway, so the
+ * classification is the same.
  */
-function joinLinks(links) {
-  return links.map((l) => (l.includes('\n') || l.includes('\r') ? l.replace(/[\r\n]/g, '') : l)).join('\n');
+function writeLinks(links, clean) {
+  const text = (clean ? links.map((l) => l.replace(/[\r\n]/g, '')) : links).join('\n');
+  // ASCII takes a byte per UTF-16 unit, anything else at most 3.
+  for (const room of [text.length, text.length * 3]) {
+    const ptr = wasm.batchInput(room); // may grow the memory: take its buffer after
+    const into = new Uint8Array(memory.buffer, ptr, room);
+    const { read, written } = encoder.encodeInto(text, into);
+    if (read === text.length) return written;
+  }
 }
 
 /** Classifies many links in one call: an object per link, in order. */
 export function classifyBatch(links, base) {
   if (links.length === 0) return [];
-  return wasm.classifyPacked(joinLinks(links), base).split('\n').map((line) => {
-    if (line === '') return NOT_AMAZON;
-    const [kind, marketplace, country, asin, tag, subtag, clean, problem] = line.split('\t').map(field);
-    return { amazon: true, kind, marketplace, country, asin, tag, subtag, clean, problem };
-  });
+  codes ??= JSON.parse(wasm.batchCodes());
+  let records = wasm.classifyBatch(writeLinks(links, false), links.length, base);
+  // A link held a line break: write them again without.
+  if (records[0] === 0xffffffff) records = wasm.classifyBatch(writeLinks(links, true), links.length, base);
+  const text = wasm.batchText();
+  const out = new Array(links.length).fill(NOT_AMAZON);
+  let start = 0;
+  const take = (present, bit, end) => {
+    const value = present & bit ? text.slice(start, end) : null;
+    start = end;
+    return value;
+  };
+  for (let r = 0; r < records.length; r += RECORD) {
+    const code = records[r + 1];
+    const present = code >>> 16;
+    const [marketplace, country] = codes.marketplaces[((code >>> 8) & 0xff) - 1] ?? [null, null];
+    out[records[r]] = {
+      amazon: true,
+      kind: codes.kinds[code & 0xf],
+      marketplace,
+      country,
+      asin: take(present, 1, records[r + 2]),
+      tag: take(present, 2, records[r + 3]),
+      subtag: take(present, 4, records[r + 4]),
+      clean: take(present, 8, records[r + 5]),
+      problem: codes.problems[((code >>> 4) & 0xf) - 1] ?? null,
+    };
+  }
+  return out;
+}
+
+/** The JSON text of a profile for the core; what JSON cannot hold becomes `null`. */
+function json(value) {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return 'null';
+  }
 }
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
 export function auditBatch(profile, links, base) {
-  return JSON.parse(wasm.auditJson(profile, joinLinks(links), base));
+  const text = links.map((l) => (l.includes('\n') || l.includes('\r') ? l.replace(/[\r\n]/g, '') : l)).join('\n');
+  return JSON.parse(wasm.auditJson(json(profile), text, base));
 }
 
-export const {
-  marketplaces, generateLinks, affiliateLink, coverage, validateProfile, checkTrackingId, qrPath,
-} = wasm;
-
+/** `{ marketplaces, shortHosts }`: the one marketplace table. */
+export const marketplaces = () => JSON.parse(wasm.marketplaces());
+/** The tagged link for every marketplace for one product (ASIN or URL). */
+export const generateLinks = (profile, input) => JSON.parse(wasm.generateLinks(json(profile), input));
+/** The one link to copy for `input`, for `target` or where the preferences say. */
+export const affiliateLink = (profile, input, target) => JSON.parse(wasm.affiliateLink(json(profile), input, target));
+/** Coverage of every marketplace. */
+export const coverage = (profile) => JSON.parse(wasm.coverage(json(profile)));
+/** Validates a profile without throwing: `{ ok, profile, errors, warnings }`. */
+export const validateProfile = (value) => JSON.parse(wasm.validateProfile(json(value)));
+/** Checks one tracking ID for a marketplace as the user types: `{ error, warning }`. */
+export const checkTrackingId = (id, marketplace) => JSON.parse(wasm.checkTrackingId(id, marketplace));
+/** A QR code of `text` as `{ size, path }` (an SVG path), or `null` when the text is too long. */
+export const qrPath = (text) => JSON.parse(wasm.qrPath(text));
 /** `{ asin, marketplace }` of what a user typed (ASIN, ISBN-13, link without https://), or throws. */
-export const { productOf } = wasm;
+export const productOf = (input) => JSON.parse(wasm.productOf(input));

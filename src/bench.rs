@@ -131,20 +131,40 @@ fn main() {
         .filter(|l| classifier.classify(l).kind != Kind::NotAmazon)
         .count();
     let mut best = f64::MAX;
+    let mut best_cpu = f64::MAX;
     for _ in 0..7 {
-        let start = Instant::now();
+        let (start, cpu) = (Instant::now(), thread_cpu_seconds());
         for l in &links {
             black_box(classifier.classify(black_box(l)));
         }
         best = best.min(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu, thread_cpu_seconds()) {
+            best_cpu = best_cpu.min(b - a);
+        }
     }
     println!(
         "corpus: {LINKS} links, {amazon} Amazon ({:.0}%), written to {path}",
         amazon as f64 * 100.0 / LINKS as f64
     );
+    let on_cpu = if best_cpu < f64::MAX {
+        format!(
+            ", {:.2} M links/s of CPU time",
+            LINKS as f64 / best_cpu / 1e6
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "native classify: {:.2} M links/s ({:.0} ns/link, best of 7 runs; target >= 5 M links/s)",
+        "native classify: {:.2} M links/s ({:.0} ns/link, best of 7 runs{on_cpu}; target >= 10 M links/s)",
         LINKS as f64 / best / 1e6,
         best * 1e9 / LINKS as f64
     );
+}
+
+/// The CPU time this thread has run, where Linux tells it: on a busy machine, wall time
+/// includes the time other processes held the core.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
 }

@@ -8,6 +8,8 @@ use crate::clean::{is_noise, is_ref_segment};
 use crate::ids::{Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 
+mod fast;
+
 /// What kind of Amazon page a link points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -138,6 +140,9 @@ impl Serialize for Link {
 pub struct Classifier {
     base: Option<Url>,
     base_is_amazon: bool,
+    /// The base's host when the base itself is an Amazon store or short-link page (http or
+    /// https, no port): paths relative to it are read without the full parser.
+    amazon_base_host: Option<String>,
 }
 
 impl Classifier {
@@ -148,18 +153,38 @@ impl Classifier {
             .as_ref()
             .and_then(|b| b.host_str())
             .is_some_and(|h| match_host(h).is_some());
+        let amazon_base_host = base
+            .as_ref()
+            .and_then(Parts::of)
+            .filter(|p| match_host(p.host).is_some())
+            .map(|p| p.host.to_owned());
         Classifier {
             base,
             base_is_amazon,
+            amazon_base_host,
         }
     }
 
     /// Classifies one string. Never panics; anything that is not an Amazon link is
     /// [`Kind::NotAmazon`].
+    ///
+    /// Common shapes (a plain absolute http(s) link, a path on an Amazon page) are read
+    /// directly; anything else goes through the WHATWG URL parser, with the same result.
     pub fn classify(&self, input: &str) -> Link {
+        match fast::read(input, self.amazon_base_host.as_deref()) {
+            fast::Fast::NotAmazon => return Link::NOT_AMAZON,
+            fast::Fast::Amazon(parts, host) => return classify_host(&parts, host),
+            fast::Fast::Unsure => {}
+        }
         if !self.base_is_amazon && !may_be_amazon(input) {
             return Link::NOT_AMAZON;
         }
+        self.classify_reference(input)
+    }
+
+    /// Classifies one string through the full WHATWG URL parser alone, without the shortcuts
+    /// [`Classifier::classify`] takes: the reference those shortcuts are tested against.
+    pub fn classify_reference(&self, input: &str) -> Link {
         let parsed = match &self.base {
             Some(base) => Url::options().base_url(Some(base)).parse(input),
             None => Url::parse(input),
@@ -221,17 +246,52 @@ static INTERESTING: [bool; 256] = {
     t
 };
 
-fn classify_url(url: &Url) -> Link {
-    if !matches!(url.scheme(), "http" | "https") || url.port().is_some() {
-        return Link::NOT_AMAZON;
+/// What classification reads of an http(s) URL without a port, in the parser's serialization:
+/// the host (lower case), the path (starting with `/`) and the query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Parts<'a> {
+    host: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl<'a> Parts<'a> {
+    /// The parts of a parsed URL, or `None` when it cannot be an Amazon link (another scheme,
+    /// an explicit port, no host).
+    fn of(url: &'a Url) -> Option<Parts<'a>> {
+        if !matches!(url.scheme(), "http" | "https") || url.port().is_some() {
+            return None;
+        }
+        Some(Parts {
+            host: url.host_str()?,
+            path: url.path(),
+            query: url.query(),
+        })
     }
-    let Some(host) = url.host_str() else {
-        return Link::NOT_AMAZON;
-    };
-    match match_host(host) {
-        Some(HostMatch::Store(m)) => classify_store(url, m),
-        Some(HostMatch::Short(s)) => classify_short(url, s),
-        None => Link::NOT_AMAZON,
+
+    /// The path's segments, as `Url::path_segments` gives them.
+    fn segments(&self) -> std::str::Split<'a, char> {
+        self.path.strip_prefix('/').unwrap_or(self.path).split('/')
+    }
+
+    /// The query's name/value pairs, decoded, as `Url::query_pairs` gives them.
+    fn query_pairs(&self) -> form_urlencoded::Parse<'a> {
+        form_urlencoded::parse(self.query.unwrap_or("").as_bytes())
+    }
+}
+
+fn classify_url(url: &Url) -> Link {
+    Parts::of(url).map_or(Link::NOT_AMAZON, |p| classify_parts(&p))
+}
+
+fn classify_parts(url: &Parts) -> Link {
+    match_host(url.host).map_or(Link::NOT_AMAZON, |h| classify_host(url, h))
+}
+
+fn classify_host(url: &Parts, host: HostMatch) -> Link {
+    match host {
+        HostMatch::Store(m) => classify_store(url, m),
+        HostMatch::Short(s) => classify_short(url, s),
     }
 }
 
@@ -256,7 +316,7 @@ struct Query {
 ///
 /// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
 /// query has none.
-fn read_query(url: &Url, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
+fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
     let mut q = Query {
         tag: None,
         subtag: None,
@@ -311,15 +371,11 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
     }
 }
 
-fn classify_short(url: &Url, short: &'static ShortHost) -> Link {
+fn classify_short(url: &Parts, short: &'static ShortHost) -> Link {
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
-    let asin = marketplace.and_then(|_| {
-        url.path_segments()
-            .and_then(|mut s| s.next())
-            .and_then(Asin::parse)
-    });
-    let mut clean = format!("https://{}{}", short.host, url.path());
+    let asin = marketplace.and_then(|_| url.segments().next().and_then(Asin::parse));
+    let mut clean = format!("https://{}{}", short.host, url.path);
     let q = read_query(url, Keep::AllButNoise, None, &mut clean);
     Link {
         kind: Kind::Short,
@@ -332,12 +388,10 @@ fn classify_short(url: &Url, short: &'static ShortHost) -> Link {
     }
 }
 
-fn classify_store(url: &Url, m: &'static Marketplace) -> Link {
+fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
     // The path without empty segments, up to Amazon's `ref=` breadcrumb.
     let path = || {
-        url.path_segments()
-            .into_iter()
-            .flatten()
+        url.segments()
             .filter(|s| !s.is_empty())
             .take_while(|s| !is_ref_segment(s))
     };
@@ -411,10 +465,7 @@ struct ProductPath<'a> {
 /// `exec/obidos/ASIN/ASIN[/tag]`, `exec/obidos/tg/detail/-/ASIN`, `o/ASIN/ASIN[/tag]`, after an
 /// optional slug title and language prefix (`/-/en/`).
 fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
-    let segs = match segments {
-        ["-", _lang, rest @ ..] => rest,
-        _ => segments,
-    };
+    let segs = without_language(segments);
     let at = |i: usize| segs.get(i).copied().unwrap_or("");
     let is = |i: usize, word: &str| at(i).eq_ignore_ascii_case(word);
     // The product marker may follow one slug segment (`/Some-Title/dp/ASIN`).
@@ -448,8 +499,18 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
     None
 }
 
-/// The kind of a store page that is not a product page, from its first path segments.
+/// Path segments after a language prefix (`/-/en/`), if there is one.
+fn without_language<'s, 'a>(segments: &'s [&'a str]) -> &'s [&'a str] {
+    match segments {
+        ["-", _lang, rest @ ..] => rest,
+        _ => segments,
+    }
+}
+
+/// The kind of a store page that is not a product page, from its first path segments (after a
+/// language prefix).
 fn page_kind(segs: &[&str]) -> Kind {
+    let segs = without_language(segs);
     let seg = |i: usize| segs.get(i).copied().unwrap_or("");
     let is = |i: usize, words: &[&str]| words.iter().any(|w| seg(i).eq_ignore_ascii_case(w));
     if is(0, &["s"])

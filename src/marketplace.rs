@@ -142,6 +142,22 @@ impl Eq for ShortHost {}
 /// Subdomains under which a marketplace domain serves its store.
 const STORE_SUBDOMAINS: &[&str] = &["www.", "smile.", "m."];
 
+/// How every store domain and alternate domain starts (a test below checks it).
+const STORE_DOMAIN_START: &str = "amazon.";
+
+/// The length of the longest short-link host.
+const LONGEST_SHORT_HOST: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < SHORT_HOSTS.len() {
+        if SHORT_HOSTS[i].host.len() > longest {
+            longest = SHORT_HOSTS[i].host.len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// What an exact host (already lower-case, as the `url` crate gives it) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostMatch {
@@ -175,8 +191,15 @@ impl Marketplace {
 
     /// The index of this marketplace in [`MARKETPLACES`].
     pub fn index(&'static self) -> usize {
+        // Rows are borrowed from the table: found by address first, without comparing strings.
         MARKETPLACES
-            .binary_search_by(|m| m.domain.cmp(self.domain))
+            .iter()
+            .position(|m| std::ptr::eq(m, self))
+            .or_else(|| {
+                MARKETPLACES
+                    .binary_search_by(|m| m.domain.cmp(self.domain))
+                    .ok()
+            })
             .expect("marketplaces come from the table")
     }
 
@@ -195,13 +218,19 @@ impl Marketplace {
 /// `amazon.com.` lookalikes other than a single trailing root dot do not match.
 pub fn match_host(host: &str) -> Option<HostMatch> {
     let host = host.strip_suffix('.').unwrap_or(host);
-    if let Some(short) = SHORT_HOSTS.iter().find(|s| s.host == host) {
-        return Some(HostMatch::Short(short));
+    if host.len() <= LONGEST_SHORT_HOST {
+        if let Some(short) = SHORT_HOSTS.iter().find(|s| s.host == host) {
+            return Some(HostMatch::Short(short));
+        }
     }
     let domain = STORE_SUBDOMAINS
         .iter()
         .find_map(|sub| host.strip_prefix(sub))
         .unwrap_or(host);
+    // Every store domain starts so: most hosts are told apart here, before any search.
+    if !domain.starts_with(STORE_DOMAIN_START) {
+        return None;
+    }
     Marketplace::by_domain(domain)
         .or_else(|| {
             MARKETPLACES
@@ -231,6 +260,20 @@ mod tests {
         assert_eq!(store("aws.amazon.com"), None);
         assert!(matches!(match_host("amzn.to"), Some(HostMatch::Short(_))));
         assert!(match_host("www.amzn.to").is_none());
+    }
+
+    #[test]
+    fn every_store_and_alternate_domain_matches_itself() {
+        for m in MARKETPLACES {
+            for d in std::iter::once(&m.domain).chain(m.alt_domains) {
+                assert!(d.starts_with(STORE_DOMAIN_START), "{d}");
+                assert_eq!(match_host(d), Some(HostMatch::Store(m)));
+                assert_eq!(match_host(&format!("m.{d}.")), Some(HostMatch::Store(m)));
+            }
+        }
+        for s in SHORT_HOSTS {
+            assert_eq!(match_host(s.host), Some(HostMatch::Short(s)));
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! QR codes for generated links, as an SVG path (one `M x y h1 v1 h-1 z` square per dark module).
 
-use qrcodegen::{QrCode, QrCodeEcc};
+use qrcodegen::{QrCode, QrCodeEcc, QrSegment};
 use serde::Serialize;
 
 /// A QR code drawn as an SVG path in a `size` × `size` box, quiet zone included.
@@ -13,20 +13,29 @@ pub struct QrPath {
 /// Width of the quiet zone around the code, in modules (the standard asks for 4).
 const QUIET: i32 = 4;
 
-/// Encodes `text` with medium error correction. `None` when it is too long for a QR code.
+/// Encodes `text` with medium error correction, in byte mode (links have lower-case letters, so
+/// the numeric and alphanumeric modes would not apply; leaving them out keeps the .wasm small).
+/// `None` when it is too long for a QR code.
 ///
 /// ```
 /// let qr = linkscope::qr::qr_path("https://www.amazon.de/dp/B08N5WRWNW?tag=me-21").unwrap();
 /// assert!(qr.size > 21 && qr.path.starts_with('M'));
 /// ```
 pub fn qr_path(text: &str) -> Option<QrPath> {
-    let code = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
+    let code =
+        QrCode::encode_segments(&[QrSegment::make_bytes(text.as_bytes())], QrCodeEcc::Medium)
+            .ok()?;
     let n = code.size();
     let mut path = String::new();
     for y in 0..n {
         for x in 0..n {
             if code.get_module(x, y) {
-                path.push_str(&format!("M{} {}h1v1h-1z", x + QUIET, y + QUIET));
+                // Written by hand: integer formatting through `format!` costs code size.
+                path.push('M');
+                push_number(&mut path, x + QUIET);
+                path.push(' ');
+                push_number(&mut path, y + QUIET);
+                path.push_str("h1v1h-1z");
             }
         }
     }
@@ -34,6 +43,16 @@ pub fn qr_path(text: &str) -> Option<QrPath> {
         size: n + 2 * QUIET,
         path,
     })
+}
+
+/// Appends a small non-negative number (at most 3 digits: a QR code has at most 177 modules).
+fn push_number(out: &mut String, n: i32) {
+    for div in [100, 10] {
+        if n >= div {
+            out.push(char::from(b'0' + ((n / div) % 10) as u8));
+        }
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 #[cfg(test)]
@@ -48,5 +67,12 @@ mod tests {
         let squares = short.path.matches('M').count();
         assert!(squares > 150 && squares < 25 * 25);
         assert!(qr_path(&"x".repeat(5000)).is_none());
+        assert!(short.path.starts_with("M4 4h1v1h-1z"));
+        let mut n = String::new();
+        for i in [0, 7, 10, 99, 100, 185] {
+            push_number(&mut n, i);
+            n.push(',');
+        }
+        assert_eq!(n, "0,7,10,99,100,185,");
     }
 }

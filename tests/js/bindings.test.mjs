@@ -102,3 +102,19 @@ test('batches keep their order and odd inputs survive the packing', () => {
   const { findings } = core.auditBatch(profile, links);
   assert.deepEqual(findings.map((f) => f.index), [1, 2]);
 });
+
+test('classifyBatch keeps fields apart around non-ASCII text', () => {
+  const links = [
+    'https://www.amazon.de/dp/B08N5WRWNW?tag=caf%C3%A9-21&ascsubtag=%F0%9F%A6%80x',
+    'https://www.amazon.fr/-/fr/s?k=th%C3%A9i%C3%A8re&tag=moi-21',
+    'https://exemple.fr/théière',
+    'https://www.amazon.de/dp/B08N5WRWNW?tag=me-21',
+  ];
+  const [first, second, third, fourth] = core.classifyBatch(links, 'https://blog.example.org/é/');
+  assert.deepEqual([first.tag, first.subtag, first.problem, first.asin], ['café-21', '🦀x', 'invalidTag', 'B08N5WRWNW']);
+  assert.equal(first.clean, 'https://www.amazon.de/dp/B08N5WRWNW?ascsubtag=%F0%9F%A6%80x');
+  assert.deepEqual([second.kind, second.marketplace, second.country, second.tag], ['search', 'amazon.fr', 'FR', 'moi-21']);
+  assert.equal(second.clean, 'https://www.amazon.fr/-/fr/s?k=th%C3%A9i%C3%A8re&tag=moi-21');
+  assert.equal(third.amazon, false);
+  assert.deepEqual([fourth.tag, fourth.clean, fourth.subtag], ['me-21', 'https://www.amazon.de/dp/B08N5WRWNW?tag=me-21', null]);
+});
