@@ -5,22 +5,36 @@
 
 // ---- The overlay, in a web page -----------------------------------------------------------------
 
-/** The verdicts of the badges drawn, in drawing order. */
+/** The verdicts of the links the overlay lists in its panel, in document order. */
 export const badgeVerdicts = (page) =>
   page.evaluate(() => {
     const root = document.querySelector('linkscope-overlay')?.shadowRoot;
-    return root ? [...root.querySelectorAll('.badge')].map((b) => b.dataset.verdict) : [];
+    const icons = root ? [...root.querySelectorAll('.row .icon')] : [];
+    return icons.map((i) => [...i.classList].find((c) => c.startsWith('v-')).slice(2));
   });
 
-/** How page CSS left the overlay: host display, badge font size, panel position and width. */
+/** How many Amazon links the overlay's panel counts (its title), or 0 before it shows. */
+export const overlayTotal = (page) =>
+  page.evaluate(() => {
+    const title = document.querySelector('linkscope-overlay')?.shadowRoot.getElementById('ls-title');
+    return Number(title?.textContent.replace(/\D/g, '') || 0);
+  });
+
+/** Badges drawn beside links in view (outlines and markers), by verdict. */
+export const drawnBadges = (page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('linkscope-overlay')?.shadowRoot;
+    return root ? [...root.querySelectorAll('.badge:not([hidden])')].map((b) => b.dataset.verdict) : [];
+  });
+
+/** How page CSS left the overlay: host display, badge layer and panel positioning, panel width. */
 export const overlayLook = (page) =>
   page.evaluate(() => {
-    const host = document.querySelector('linkscope-overlay');
-    const badge = host.shadowRoot.querySelector('.badge');
-    const panel = host.shadowRoot.querySelector('.panel');
+    const root = document.querySelector('linkscope-overlay').shadowRoot;
+    const panel = root.querySelector('.panel');
     return {
-      host: getComputedStyle(host).display,
-      badge: getComputedStyle(badge).fontSize,
+      host: getComputedStyle(root.host).display,
+      mark: getComputedStyle(root.querySelector('.box')).position,
       panel: getComputedStyle(panel).position,
       box: panel.getBoundingClientRect().width,
     };
@@ -29,7 +43,7 @@ export const overlayLook = (page) =>
 /** Clicks the overlay's export button labelled `label` ('Export CSV', 'Export JSON'). */
 export const overlayExport = (page, label) =>
   page.evaluate((text) => {
-    const buttons = document.querySelector('linkscope-overlay').shadowRoot.querySelectorAll('footer button');
+    const buttons = document.querySelector('linkscope-overlay').shadowRoot.querySelectorAll('.foot button');
     [...buttons].find((b) => b.textContent === text).click();
   }, label);
 

@@ -9,7 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, repoRoot } from './harness.mjs';
 import { launchFirefox, until } from './firefox-harness.mjs';
-import { badgeVerdicts, overlayExport, overlayLook, toastText, popup, options } from './firefox-ui.mjs';
+import { badgeVerdicts, drawnBadges, overlayExport, overlayLook, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
 const SHOTS = path.join(repoRoot, 'target/screenshots');
@@ -34,10 +34,10 @@ const hasOverlay = (page) => page.evaluate(() => document.querySelector('linksco
 const linkAttributes = (page) =>
   page.$$eval('a, area', (links) => links.map((a) => [...a.attributes].map((x) => `${x.name}=${x.value}`).join(' ')));
 
-/** Presses the shortcut and waits for `count` badges. */
+/** Presses the shortcut and waits for the overlay to count `count` Amazon links. */
 async function shortcutOverlay(page, count) {
   await ff.pressShortcut(page);
-  await until(async () => (await badgeVerdicts(page)).length === count, `${count} badges`);
+  await until(async () => (await overlayTotal(page)) === count, `${count} links in the overlay`);
 }
 
 async function openToolbarPopup(page) {
@@ -91,6 +91,7 @@ test('the keyboard shortcut shows the overlay on a blog post and changes no link
   const before = await linkAttributes(page);
   await shortcutOverlay(page, 8);
   assert.deepEqual(await badgeVerdicts(page), BLOG_VERDICTS);
+  await until(async () => (await drawnBadges(page)).length > 0, 'badges drawn beside the links in view');
   await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay.png') });
   // The shortcut granted activeTab: the event page may now read this tab, and only this one.
   const result = await ff.bg('inspect', page.tabId);
@@ -146,7 +147,7 @@ test('a strict Content-Security-Policy and hostile page CSS do not break the ove
   await shortcutOverlay(page, 2);
   const result = await ff.bg('inspect', page.tabId);
   assert.deepEqual(result.links.map((l) => l.verdict), ['mine', 'foreign']);
-  assert.deepEqual(await overlayLook(page), { host: 'block', badge: '10px', panel: 'fixed', box: 340 });
+  assert.deepEqual(await overlayLook(page), { host: 'block', mark: 'fixed', panel: 'fixed', box: 340 });
   await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay-strict-csp.png') });
   await page.close();
 });
