@@ -10,6 +10,41 @@ export function initCore(source) {
   return ready;
 }
 
+// A WebAssembly instance that traps, or whose call runs out of stack, is left as it was at that
+// moment: its stack pointer and heap are not unwound, and later calls may fault on every input.
+// The faulting call throws as usual; the next call first starts a fresh instance of the already
+// compiled module (synchronously: the core keeps no state between calls), so one bad input
+// never leaves the core broken until a reload.
+let poisoned = false;
+let restarts = 0;
+
+const isFault = (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+
+/** `fn` (a core call) with fault recovery around it. */
+function guarded(fn) {
+  return (...args) => {
+    if (poisoned) {
+      wasm.__wbg_reset_state();
+      poisoned = false;
+      restarts += 1;
+    }
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (isFault(e)) poisoned = true;
+      throw e;
+    }
+  };
+}
+
+/** How many times a faulted core was replaced by a fresh instance (for tests and diagnostics). */
+export const coreRestarts = () => restarts;
+
+const core = Object.fromEntries(
+  ['classifyPacked', 'auditJson', 'marketplaces', 'generateLinks', 'affiliateLink', 'coverage',
+    'validateProfile', 'checkTrackingId', 'qrPath'].map((name) => [name, guarded(wasm[name])]),
+);
+
 const NOT_AMAZON = Object.freeze({
   amazon: false, kind: 'notAmazon', marketplace: null, country: null,
   asin: null, tag: null, subtag: null, clean: null, problem: null,
@@ -29,7 +64,7 @@ function joinLinks(links) {
 /** Classifies many links in one call: an object per link, in order. */
 export function classifyBatch(links, base) {
   if (links.length === 0) return [];
-  return wasm.classifyPacked(joinLinks(links), base).split('\n').map((line) => {
+  return core.classifyPacked(joinLinks(links), base).split('\n').map((line) => {
     if (line === '') return NOT_AMAZON;
     const [kind, marketplace, country, asin, tag, subtag, clean, problem] = line.split('\t').map(field);
     return { amazon: true, kind, marketplace, country, asin, tag, subtag, clean, problem };
@@ -38,9 +73,9 @@ export function classifyBatch(links, base) {
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
 export function auditBatch(profile, links, base) {
-  return JSON.parse(wasm.auditJson(profile, joinLinks(links), base));
+  return JSON.parse(core.auditJson(profile, joinLinks(links), base));
 }
 
 export const {
   marketplaces, generateLinks, affiliateLink, coverage, validateProfile, checkTrackingId, qrPath,
-} = wasm;
+} = core;

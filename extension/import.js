@@ -2,15 +2,11 @@
 // page and the service worker so both take exactly the same path.
 import { validateProfile } from './core.js';
 
-/** `{ ok, profile, errors, warnings }`; `profile` is the normalized form when ok. */
+/**
+ * `{ ok, profile, errors, warnings }`; `profile` is the normalized form when ok. Text goes to the
+ * core as it is, not through JSON.parse, so the core sees repeated keys and a byte order mark
+ * and bounds size and nesting, exactly as the CLI does with a profile file.
+ */
 export function validateImport(input) {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      return { ok: false, profile: null, errors: [{ field: '(file)', message: `not valid JSON: ${e.message}` }], warnings: [] };
-    }
-  }
-  return validateProfile(value);
+  return validateProfile(input);
 }

@@ -343,6 +343,7 @@ pub enum Format {
     Json,
 }
 
+/// Text for HTML content and double- or single-quoted attribute values.
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -351,8 +352,60 @@ fn html_escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// A URL as a Markdown link destination: the characters that could end it or start a title,
+/// an image or another link (brackets, parentheses, angle brackets, quotes, backslashes,
+/// spaces and controls) percent-encoded, which leaves the address the same for a browser.
+fn markdown_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '(' | ')' | '[' | ']' | '<' | '>' | '"' | '\'' | '\\' | '`' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_whitespace() || c.is_control() => {
+                let mut buf = [0; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as Markdown link text: every ASCII punctuation character that Markdown (or HTML
+/// inside it) could read as markup is backslash-escaped.
+fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '`'
+                | '*'
+                | '_'
+                | '!'
+                | '&'
+                | '#'
+                | '|'
+                | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { ' ' } else { c });
     }
     out
 }
@@ -371,7 +424,11 @@ impl GeneratedLink {
     pub fn format(&self, format: Format) -> String {
         match format {
             Format::Url => self.url.clone(),
-            Format::Markdown => format!("[{}]({})", self.label, self.url),
+            Format::Markdown => format!(
+                "[{}]({})",
+                markdown_text(&self.label),
+                markdown_destination(&self.url)
+            ),
             Format::Html => format!(
                 "<a href=\"{}\" rel=\"sponsored nofollow\">{}</a>",
                 html_escape(&self.url),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{Marketplace, Profile};
+use crate::{Marketplace, Profile, ProfileErrors};
 
 /// Any error as a JS `Error` with the error's message.
 fn js_error(e: impl std::fmt::Display) -> JsError {
@@ -17,10 +17,24 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
         .map_err(js_error)
 }
 
-/// A profile from its JSON form as a JS object; invalid ones throw with every field error.
+/// A profile from its JSON form: a JS object, or JSON text (an imported file, read as the CLI
+/// reads one: a byte order mark skipped, repeated keys rejected).
+fn read_profile(value: JsValue) -> Result<Profile, ProfileErrors> {
+    if let Some(text) = value.as_string() {
+        return Profile::from_json(&text);
+    }
+    match serde_wasm_bindgen::from_value(value) {
+        Ok(json) => Profile::from_value(&json),
+        Err(e) => Err(ProfileErrors(vec![crate::FieldError {
+            field: "(profile)".into(),
+            message: e.to_string(),
+        }])),
+    }
+}
+
+/// A profile as [`read_profile`] reads it; invalid ones throw with every field error.
 fn profile(value: JsValue) -> Result<Profile, JsError> {
-    let json: crate::json::Json = serde_wasm_bindgen::from_value(value).map_err(js_error)?;
-    Profile::from_value(&json).map_err(js_error)
+    read_profile(value).map_err(js_error)
 }
 
 fn marketplace(name: &str) -> Result<&'static Marketplace, JsError> {
@@ -134,8 +148,8 @@ pub fn coverage(profile_json: JsValue) -> Result<JsValue, JsError> {
     to_js(&crate::coverage(&profile(profile_json)?))
 }
 
-/// Validates a profile without throwing: `{ ok, profile, errors, warnings }`, where `profile` is
-/// the normalized JSON form (canonical domains) when valid.
+/// Validates a profile (a JS object or JSON text) without throwing: `{ ok, profile, errors,
+/// warnings }`, where `profile` is the normalized JSON form (canonical domains) when valid.
 #[wasm_bindgen(js_name = validateProfile)]
 pub fn validate_profile(value: JsValue) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
@@ -145,9 +159,7 @@ pub fn validate_profile(value: JsValue) -> Result<JsValue, JsError> {
         errors: Vec<crate::FieldError>,
         warnings: Vec<crate::FieldError>,
     }
-    // Whatever cannot be read as JSON (a function, a symbol) is reported like any non-object.
-    let json = serde_wasm_bindgen::from_value(value).unwrap_or(crate::json::Json::Null);
-    let parsed = Profile::from_value(&json);
+    let parsed = read_profile(value);
     let checked = match &parsed {
         Ok(p) => Checked {
             ok: true,
