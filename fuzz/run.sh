@@ -29,5 +29,5 @@ for t in "${targets[@]}"; do
   echo "==> fuzz $t for ${SECONDS_EACH}s" >&2
   cargo fuzz run -O -s none "$t" "$scratch/$t" "fuzz/corpus/$t" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 2>&1 \
-    | grep -E '^(#[0-9]+\s+DONE|Done |stat::number_of_executed_units)|panicked|ERROR|artifact|Test unit' >&2
+    | grep -E '^(Done |stat::number_of_executed_units)|panicked|ERROR|SUMMARY|Test unit' >&2
 done

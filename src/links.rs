@@ -361,11 +361,13 @@ fn html_escape(s: &str) -> String {
 
 /// A URL as a Markdown link destination: the characters that could end it or start a title,
 /// an image or another link (brackets, parentheses, angle brackets, quotes, backslashes,
-/// spaces and controls) percent-encoded, which leaves the address the same for a browser.
+/// spaces and controls) percent-encoded, which leaves the address the same for a browser, and
+/// an `&` that would read as a character reference (`&amp;`) written as `&amp;`.
 fn markdown_destination(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
+    for (i, c) in url.char_indices() {
         match c {
+            '&' if starts_reference(&url[i + 1..]) => out.push_str("&amp;"),
             '(' | ')' | '[' | ']' | '<' | '>' | '"' | '\'' | '\\' | '`' => {
                 out.push_str(&format!("%{:02X}", c as u32))
             }
@@ -379,6 +381,15 @@ fn markdown_destination(url: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the text after an `&` makes it a character reference (`amp;`, `#38;`, `#x26;`).
+fn starts_reference(after: &str) -> bool {
+    let name = after.len()
+        - after
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '#')
+            .len();
+    name > 0 && after[name..].starts_with(';')
 }
 
 /// Text as Markdown link text: every ASCII punctuation character that Markdown (or HTML

@@ -142,3 +142,18 @@ fn the_cli_reads_profiles_with_the_cores_limits() {
     assert_eq!(code, 2);
     assert!(err.contains("home: listed twice"), "{err}");
 }
+
+#[test]
+fn markdown_keeps_what_reads_as_a_character_reference() {
+    // Found by fuzz/links: CommonMark decodes `&amp;` in a destination, so the link changed.
+    let link = affiliate_link(
+        &profile(),
+        "https://www.amazon.com/b/x&amp;y&#38;z?node=1",
+        None,
+    )
+    .unwrap();
+    let markdown = link.format(Format::Markdown);
+    let found = markdown_links(&markdown);
+    assert_eq!(found.len(), 1, "{markdown}");
+    assert_eq!(found[0].1, link.url, "{markdown}");
+}
