@@ -25,10 +25,20 @@ fn read_profile(value: JsValue) -> Result<Profile, ProfileErrors> {
     }
     match serde_wasm_bindgen::from_value(value) {
         Ok(json) => Profile::from_value(&json),
-        Err(e) => Err(ProfileErrors(vec![crate::FieldError {
-            field: "(profile)".into(),
-            message: e.to_string(),
-        }])),
+        Err(e) => {
+            // The core's own limits keep their message; anything else is a value JSON lacks.
+            let text = e.to_string();
+            let text = text.strip_prefix("Error: ").unwrap_or(&text);
+            let message = if text.starts_with("invalid type") {
+                "holds something JSON cannot (a function or a symbol)"
+            } else {
+                text
+            };
+            Err(ProfileErrors(vec![crate::FieldError {
+                field: "(profile)".into(),
+                message: message.into(),
+            }]))
+        }
     }
 }
 
