@@ -68,7 +68,11 @@ impl Json {
         let value = Seed::new(&budget)
             .deserialize(&mut d)
             .and_then(|v| d.end().map(|()| v))
-            .map_err(|e| JsonError(format!("not valid JSON: {e}")))?;
+            .map_err(|e| match e.classify() {
+                // The limits above: valid JSON, but not read.
+                serde_json::error::Category::Data => JsonError(e.to_string()),
+                _ => JsonError(format!("not valid JSON: {e}")),
+            })?;
         Ok(value)
     }
 
@@ -252,7 +256,7 @@ mod tests {
         assert!(Json::parse(&nest(MAX_DEPTH)).is_ok());
         let err = Json::parse(&nest(MAX_DEPTH + 1)).unwrap_err().0;
         assert!(
-            err.starts_with("not valid JSON: lists and objects nested more than 100 levels deep"),
+            err.starts_with("lists and objects nested more than 100 levels deep at line 1"),
             "{err}"
         );
         // Objects count like lists; deeper input stops at the same place, never recursing on.
