@@ -364,17 +364,14 @@ fn html_escape(s: &str) -> String {
 /// spaces and controls) percent-encoded, which leaves the address the same for a browser, and
 /// an `&` that would read as a character reference (`&amp;`) written as `&amp;`.
 fn markdown_destination(url: &str) -> String {
+    use std::fmt::Write;
     let mut out = String::with_capacity(url.len());
     for (i, c) in url.char_indices() {
         match c {
             '&' if starts_reference(&url[i + 1..]) => out.push_str("&amp;"),
-            '(' | ')' | '[' | ']' | '<' | '>' | '"' | '\'' | '\\' | '`' => {
-                out.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_whitespace() || c.is_control() => {
-                let mut buf = [0; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
+            c if "()[]<>\"'\\`".contains(c) || c.is_whitespace() || c.is_control() => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    let _ = write!(out, "%{b:02X}");
                 }
             }
             _ => out.push(c),
@@ -397,23 +394,7 @@ fn starts_reference(after: &str) -> bool {
 fn markdown_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '['
-                | ']'
-                | '('
-                | ')'
-                | '<'
-                | '>'
-                | '`'
-                | '*'
-                | '_'
-                | '!'
-                | '&'
-                | '#'
-                | '|'
-                | '~'
-        ) {
+        if "\\[]()<>`*_!&#|~".contains(c) {
             out.push('\\');
         }
         out.push(if c.is_control() { ' ' } else { c });
