@@ -2,7 +2,8 @@
 # Linkscope's one build script.
 #   ./build.sh          install what is missing, then build the extension into dist/, the store
 #                       packages into target/package/ and the CLI
-#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to end
+#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to
+#                       end, each fuzz target for 15 s
 #   ./build.sh bench    print benchmark figures
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -78,8 +79,10 @@ build_wasm() {
     out=target/debian/wasm32-unknown-unknown/wasm/linkscope.wasm
   fi
   mkdir -p dist/wasm
+  # --experimental-reset-state-function: extension/core.js replaces an instance that faulted.
   wasm-bindgen "$out" --target web --out-dir dist/wasm --out-name linkscope \
-    --remove-name-section --remove-producers-section --no-typescript
+    --remove-name-section --remove-producers-section --no-typescript \
+    --experimental-reset-state-function
   # npm's binaryen: Debian's older wasm-opt corrupts reference-types output.
   tests/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
     --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-sign-ext \
@@ -123,6 +126,7 @@ run_tests() {
   tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
   log "binding tests in Node, end-to-end tests in Chromium (node --test)"
   node --test --test-reporter=spec tests/js/ tests/e2e/
+  log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
 }
 
 # The CLI on a generated WordPress-like corpus (tests/tools/make-corpus.py): HTML pages of

@@ -5,15 +5,42 @@
 import init, * as wasm from './wasm/linkscope.js';
 
 let ready;
-let memory;
 
 /** Instantiates the core once; `source` (bytes or a URL) defaults to the bundled .wasm. */
 export function initCore(source) {
-  ready ??= init(source === undefined ? undefined : { module_or_path: source }).then((exports) => {
-    memory = exports.memory;
-  });
+  ready ??= init(source === undefined ? undefined : { module_or_path: source });
   return ready;
 }
+
+// A WebAssembly instance that traps, or whose call runs out of stack, is left as it was at that
+// moment: its stack pointer and heap are not unwound, and later calls may fault on every input.
+// The faulting call throws as usual; the next call first starts a fresh instance of the already
+// compiled module (synchronously: the core keeps no state between calls), so one bad input
+// never leaves the core broken until a reload.
+let poisoned = false;
+let restarts = 0;
+
+const isFault = (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+
+/** `fn` (one public call into the core) with fault recovery around it. */
+function guarded(fn) {
+  return (...args) => {
+    if (poisoned) {
+      wasm.__wbg_reset_state();
+      poisoned = false;
+      restarts += 1;
+    }
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (isFault(e)) poisoned = true;
+      throw e;
+    }
+  };
+}
+
+/** How many times a faulted core was replaced by a fresh instance (for tests and diagnostics). */
+export const coreRestarts = () => restarts;
 
 const NOT_AMAZON = Object.freeze({
   amazon: false, kind: 'notAmazon', marketplace: null, country: null,
@@ -36,14 +63,14 @@ function writeLinks(links, clean) {
   // ASCII takes a byte per UTF-16 unit, anything else at most 3.
   for (const room of [text.length, text.length * 3]) {
     const ptr = wasm.batchInput(room); // may grow the memory: take its buffer after
-    const into = new Uint8Array(memory.buffer, ptr, room);
+    const into = new Uint8Array(wasm.coreMemory().buffer, ptr, room);
     const { read, written } = encoder.encodeInto(text, into);
     if (read === text.length) return written;
   }
 }
 
 /** Classifies many links in one call: an object per link, in order. */
-export function classifyBatch(links, base) {
+export const classifyBatch = guarded((links, base) => {
   if (links.length === 0) return [];
   codes ??= JSON.parse(wasm.batchCodes());
   let records = wasm.classifyBatch(writeLinks(links, false), links.length, base);
@@ -74,7 +101,7 @@ export function classifyBatch(links, base) {
     };
   }
   return out;
-}
+});
 
 /** The JSON text of a profile for the core; what JSON cannot hold becomes `null`. */
 function json(value) {
@@ -86,24 +113,27 @@ function json(value) {
 }
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
-export function auditBatch(profile, links, base) {
+export const auditBatch = guarded((profile, links, base) => {
   const text = links.map((l) => (l.includes('\n') || l.includes('\r') ? l.replace(/[\r\n]/g, '') : l)).join('\n');
   return JSON.parse(wasm.auditJson(json(profile), text, base));
-}
+});
 
 /** `{ marketplaces, shortHosts }`: the one marketplace table. */
-export const marketplaces = () => JSON.parse(wasm.marketplaces());
+export const marketplaces = guarded(() => JSON.parse(wasm.marketplaces()));
 /** The tagged link for every marketplace for one product (ASIN or URL). */
-export const generateLinks = (profile, input) => JSON.parse(wasm.generateLinks(json(profile), input));
+export const generateLinks = guarded((profile, input) => JSON.parse(wasm.generateLinks(json(profile), input)));
 /** The one link to copy for `input`, for `target` or where the preferences say. */
-export const affiliateLink = (profile, input, target) => JSON.parse(wasm.affiliateLink(json(profile), input, target));
+export const affiliateLink = guarded((profile, input, target) => JSON.parse(wasm.affiliateLink(json(profile), input, target)));
 /** Coverage of every marketplace. */
-export const coverage = (profile) => JSON.parse(wasm.coverage(json(profile)));
-/** Validates a profile without throwing: `{ ok, profile, errors, warnings }`. */
-export const validateProfile = (value) => JSON.parse(wasm.validateProfile(json(value)));
+export const coverage = guarded((profile) => JSON.parse(wasm.coverage(json(profile))));
+/**
+ * Validates a profile without throwing: `{ ok, profile, errors, warnings }`. Text (an imported
+ * file) goes to the core as it is, so the core sees a byte order mark and repeated keys.
+ */
+export const validateProfile = guarded((value) => JSON.parse(wasm.validateProfile(typeof value === 'string' ? value : json(value))));
 /** Checks one tracking ID for a marketplace as the user types: `{ error, warning }`. */
-export const checkTrackingId = (id, marketplace) => JSON.parse(wasm.checkTrackingId(id, marketplace));
+export const checkTrackingId = guarded((id, marketplace) => JSON.parse(wasm.checkTrackingId(id, marketplace)));
 /** A QR code of `text` as `{ size, path }` (an SVG path), or `null` when the text is too long. */
-export const qrPath = (text) => JSON.parse(wasm.qrPath(text));
+export const qrPath = guarded((text) => JSON.parse(wasm.qrPath(text)));
 /** `{ asin, marketplace }` of what a user typed (ASIN, ISBN-13, link without https://), or throws. */
-export const productOf = (input) => JSON.parse(wasm.productOf(input));
+export const productOf = guarded((input) => JSON.parse(wasm.productOf(input)));

@@ -3,17 +3,13 @@
 import { validateProfile } from './core.js';
 import { t } from './messages.js';
 
-/** `{ ok, profile, errors, warnings }`; `profile` is the normalized form when ok. */
+/**
+ * `{ ok, profile, errors, warnings }`; `profile` is the normalized form when ok. Text goes to the
+ * core as it is, not through JSON.parse, so the core sees repeated keys and a byte order mark
+ * and bounds size and nesting, exactly as the CLI does with a profile file.
+ */
 export function validateImport(input) {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (e) {
-      return { ok: false, profile: null, errors: [{ field: '(file)', message: t('optionsNotJson', e.message) }], warnings: [] };
-    }
-  }
-  return validateProfile(value);
+  return validateProfile(input);
 }
 
 /** The text of an imported file, or `null` when it is not UTF-8 text (an image chosen by mistake). */

@@ -185,10 +185,12 @@ impl Classifier {
     /// Classifies one string through the full WHATWG URL parser alone, without the shortcuts
     /// [`Classifier::classify`] takes: the reference those shortcuts are tested against.
     pub fn classify_reference(&self, input: &str) -> Link {
-        let parsed = match &self.base {
+        let parse = |input: &str| match &self.base {
             Some(base) => Url::options().base_url(Some(base)).parse(input),
             None => Url::parse(input),
         };
+        let parsed = parse(input)
+            .or_else(|e| ascii_host_form(input).map_or(Err(e), |mapped| parse(&mapped)));
         match parsed {
             Ok(url) => classify_url(&url),
             Err(_) => Link::NOT_AMAZON,
@@ -315,7 +317,7 @@ struct Query {
 /// to `clean` as a query string.
 ///
 /// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
-/// query has none.
+/// query has none; a different query tag beside it conflicts, as two query tags do.
 fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
     let mut q = Query {
         tag: None,
@@ -341,8 +343,12 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
             kept.push((name, value));
         }
     }
-    if q.tag.is_none() {
-        q.tag = path_tag.map(str::to_owned);
+    match (&q.tag, path_tag) {
+        (None, _) => q.tag = path_tag.map(str::to_owned),
+        (Some(tag), Some(path_tag)) if tag != path_tag => {
+            q.problem = Some(Problem::ConflictingTags)
+        }
+        _ => {}
     }
     if q.problem.is_none() {
         q.problem = tag_problem(q.tag.as_deref());
@@ -543,4 +549,63 @@ fn page_kind(segs: &[&str]) -> Kind {
     } else {
         Kind::Other
     }
+}
+
+/// `input` with its host written in ASCII the way browsers write it, for the few Unicode forms
+/// of ASCII that hosts use: `https://ａｍａｚｏｎ。ｃｏｍ/` goes to `https://amazon.com/` in a
+/// browser (UTS #46 mapping), while the core's URL parser, built without Unicode tables (see
+/// Cargo.toml), rejects every non-ASCII host. Used only when parsing failed; `None` when the
+/// host holds anything else that is not ASCII, so a host is never mapped to one a browser
+/// would not reach.
+///
+/// Mapped, also when percent-encoded: fullwidth digits and letters (U+FF10-FF19, U+FF21-FF3A,
+/// U+FF41-FF5A), the fullwidth hyphen-minus (U+FF0D) and the ideographic, fullwidth and
+/// halfwidth full stops (U+3002, U+FF0E, U+FF61). Not mapped: the other forms browsers fold
+/// (mathematical, circled and other compatibility letters, ligatures, ignored code points such
+/// as the soft hyphen); such hosts stay `notAmazon` here.
+fn ascii_host_form(input: &str) -> Option<String> {
+    let rest = input.trim_start_matches(|c: char| c <= ' ');
+    let scheme = ["https:", "http:"].into_iter().find(|s| {
+        rest.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    });
+    let slashes = |s: &str| s.len() - s.trim_start_matches(['/', '\\']).len();
+    let after = &rest[scheme.map_or(0, str::len)..];
+    if scheme.is_none() && slashes(after) < 2 {
+        return None;
+    }
+    let authority_start = input.len() - after.len() + slashes(after);
+    let authority_len = input[authority_start..]
+        .find(['/', '\\', '?', '#'])
+        .unwrap_or(input.len() - authority_start);
+    let authority = &input[authority_start..authority_start + authority_len];
+    let host_at = authority.rfind('@').map_or(0, |at| at + 1);
+    let host = authority[host_at..].split(':').next().unwrap_or("");
+    if host.is_ascii() && !host.contains('%') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(host)
+        .decode_utf8()
+        .ok()?;
+    let mut mapped = String::with_capacity(host.len());
+    for c in decoded.chars() {
+        mapped.push(match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '.' => c,
+            '\u{FF10}'..='\u{FF19}'
+            | '\u{FF21}'..='\u{FF3A}'
+            | '\u{FF41}'..='\u{FF5A}'
+            | '\u{FF0D}' => char::from_u32(c as u32 - 0xFEE0)?,
+            '\u{3002}' | '\u{FF0E}' | '\u{FF61}' => '.',
+            _ => return None,
+        });
+    }
+    let host_start = authority_start + host_at;
+    Some(
+        [
+            &input[..host_start],
+            &mapped,
+            &input[host_start + host.len()..],
+        ]
+        .concat(),
+    )
 }

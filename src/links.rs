@@ -467,6 +467,7 @@ pub enum Format {
     Json,
 }
 
+/// Text for HTML content and double- or single-quoted attribute values.
 fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -475,8 +476,52 @@ fn html_escape(s: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             _ => out.push(c),
         }
+    }
+    out
+}
+
+/// A URL as a Markdown link destination: the characters that could end it or start a title,
+/// an image or another link (brackets, parentheses, angle brackets, quotes, backslashes,
+/// spaces and controls) percent-encoded, which leaves the address the same for a browser, and
+/// an `&` that would read as a character reference (`&amp;`) written as `&amp;`.
+fn markdown_destination(url: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(url.len());
+    for (i, c) in url.char_indices() {
+        match c {
+            '&' if starts_reference(&url[i + 1..]) => out.push_str("&amp;"),
+            c if "()[]<>\"'\\`".contains(c) || c.is_whitespace() || c.is_control() => {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    let _ = write!(out, "%{b:02X}");
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the text after an `&` makes it a character reference (`amp;`, `#38;`, `#x26;`).
+fn starts_reference(after: &str) -> bool {
+    let name = after.len()
+        - after
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '#')
+            .len();
+    name > 0 && after[name..].starts_with(';')
+}
+
+/// Text as Markdown link text: every ASCII punctuation character that Markdown (or HTML
+/// inside it) could read as markup is backslash-escaped.
+fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\[]()<>`*_!&#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { ' ' } else { c });
     }
     out
 }
@@ -495,7 +540,11 @@ impl GeneratedLink {
     pub fn format(&self, format: Format) -> String {
         match format {
             Format::Url => self.url.clone(),
-            Format::Markdown => format!("[{}]({})", self.label, self.url),
+            Format::Markdown => format!(
+                "[{}]({})",
+                markdown_text(&self.label),
+                markdown_destination(&self.url)
+            ),
             Format::Html => format!(
                 "<a href=\"{}\" rel=\"sponsored nofollow\">{}</a>",
                 html_escape(&self.url),

@@ -108,6 +108,20 @@ impl Errors {
     }
 }
 
+/// How many problems a profile lists at most; a last line counts the rest.
+const MAX_ERRORS: usize = 100;
+
+/// A key that appears twice in one object: JSON readers disagree on which value wins (most keep
+/// the last), so the profile is not guessed at.
+const LISTED_TWICE: &str = "listed twice: keep one";
+
+/// For a key of an object with the fields `known`: `None` when it is not one of them, else
+/// whether it came before (`seen` keeps track).
+fn seen_before(key: &str, known: &[&str], seen: &mut [bool]) -> Option<bool> {
+    let i = known.iter().position(|k| *k == key)?;
+    Some(std::mem::replace(&mut seen[i], true))
+}
+
 fn unknown_marketplace(name: &str) -> String {
     format!("unknown marketplace \"{name}\" (use a domain such as amazon.de)")
 }
@@ -123,13 +137,14 @@ impl Profile {
         }
     }
 
-    /// Parses and validates the JSON form, listing every problem found.
+    /// Parses and validates the JSON form, listing every problem found. A leading byte order
+    /// mark is skipped; text over 1 MB, nesting over 100 levels and repeated keys are errors.
     pub fn from_json(text: &str) -> Result<Profile, ProfileErrors> {
-        match serde_json::from_str::<Json>(text) {
+        match Json::parse(text) {
             Ok(v) => Profile::from_value(&v),
             Err(e) => Err(ProfileErrors(vec![FieldError {
                 field: "(file)".into(),
-                message: format!("not valid JSON: {e}"),
+                message: e.0,
             }])),
         }
     }
@@ -144,12 +159,13 @@ impl Profile {
             );
             return Err(ProfileErrors(errors.0));
         };
+        const FIELDS: [&str; 5] = ["version", "home", "trackingIds", "oneLink", "preferences"];
+        let mut seen = [false; FIELDS.len()];
         for (key, _) in fields {
-            if !matches!(
-                key.as_str(),
-                "version" | "home" | "trackingIds" | "oneLink" | "preferences"
-            ) {
-                errors.add(key.clone(), "unknown field");
+            match seen_before(key, &FIELDS, &mut seen) {
+                None => errors.add(key.clone(), "unknown field"),
+                Some(true) => errors.add(key.clone(), LISTED_TWICE),
+                Some(false) => {}
             }
         }
         match v.get("version").map(|n| (n, n.as_whole())) {
@@ -188,10 +204,18 @@ impl Profile {
         profile.read_one_link(v.get("oneLink"), home, &mut errors);
         profile.read_preferences(v.get("preferences"), &mut errors);
         if errors.0.is_empty() {
-            Ok(profile)
-        } else {
-            Err(ProfileErrors(errors.0))
+            return Ok(profile);
         }
+        let mut errors = errors.0;
+        if errors.len() > MAX_ERRORS {
+            let more = errors.len() - MAX_ERRORS;
+            errors.truncate(MAX_ERRORS);
+            errors.push(FieldError {
+                field: "(profile)".into(),
+                message: format!("and {more} more problems"),
+            });
+        }
+        Err(ProfileErrors(errors))
     }
 
     fn read_tracking_ids(&mut self, v: Option<&Json>, errors: &mut Errors) {
@@ -271,8 +295,14 @@ impl Profile {
             );
             return;
         };
+        const FIELDS: [&str; 3] = ["keepVariant", "keepSubtag", "copyTarget"];
+        let mut seen = [false; FIELDS.len()];
         for (key, value) in map {
             let field = format!("preferences.{key}");
+            if seen_before(key, &FIELDS, &mut seen) == Some(true) {
+                errors.add(field, LISTED_TWICE);
+                continue;
+            }
             match (key.as_str(), value) {
                 ("keepVariant", Json::Bool(b)) => self.preferences.keep_variant = *b,
                 ("keepSubtag", Json::Bool(b)) => self.preferences.keep_subtag = *b,
@@ -436,5 +466,73 @@ mod tests {
         assert_eq!(p.json_form().tracking_ids["amazon.de"], "abc-20");
         let warned: Vec<_> = p.warnings().into_iter().map(|w| w.field).collect();
         assert_eq!(warned, ["trackingIds.amazon.de", "oneLink"]);
+    }
+
+    #[test]
+    fn rejects_repeated_keys_by_field() {
+        let errors = |text: &str| Profile::from_json(text).unwrap_err().0;
+        let e = errors(r#"{"version":1,"home":"amazon.com","home":"amazon.de"}"#);
+        assert_eq!(
+            e,
+            [FieldError {
+                field: "home".into(),
+                message: LISTED_TWICE.into()
+            }]
+        );
+        let e = errors(
+            r#"{"version":1,"home":"US","trackingIds":{"amazon.de":"a-21","amazon.de":"b-21"}}"#,
+        );
+        assert_eq!(
+            e[0].to_string(),
+            "trackingIds.amazon.de: amazon.de is listed twice"
+        );
+        let e = errors(
+            r#"{"version":1,"home":"US","preferences":{"keepSubtag":true,"keepSubtag":false}}"#,
+        );
+        assert_eq!(e[0].field, "preferences.keepSubtag");
+    }
+
+    #[test]
+    fn reads_a_byte_order_mark_and_bounds_size_and_depth() {
+        let p = "\u{feff}{\"version\":1,\"home\":\"amazon.de\"}";
+        assert_eq!(Profile::from_json(p).unwrap().home.domain, "amazon.de");
+        let huge = format!(
+            r#"{{"version":1,"home":"US","x":"{}"}}"#,
+            " ".repeat(1_000_000)
+        );
+        assert_eq!(
+            Profile::from_json(&huge).unwrap_err().to_string(),
+            "invalid profile:\n  (file): too large (1000032 bytes): a profile is at most 1 MB"
+        );
+        let deep = format!(
+            r#"{{"version":1,"home":"US","x":{}1{}}}"#,
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        let e = Profile::from_json(&deep).unwrap_err().0;
+        assert!(
+            e[0].message.contains("nested more than 100 levels deep"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn reads_many_keys() {
+        // 100,000 keys once took quadratic time; `linkscope-bench` prints the figure.
+        let keys: Vec<String> = (0..100_000).map(|i| format!("\"{i:x}\":0")).collect();
+        let text = format!(
+            r#"{{"version":1,"home":"US","trackingIds":{{{}}}}}"#,
+            keys.join(",")
+        );
+        let e = Profile::from_json(&text).unwrap_err().0;
+        assert_eq!(e.len(), MAX_ERRORS + 1);
+        assert_eq!(
+            e[0].to_string(),
+            r#"trackingIds.0: unknown marketplace "0" (use a domain such as amazon.de)"#
+        );
+        assert_eq!(
+            e[MAX_ERRORS].to_string(),
+            "(profile): and 99900 more problems"
+        );
     }
 }

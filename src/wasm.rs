@@ -54,6 +54,13 @@ thread_local! {
     static BATCH: RefCell<Batch> = const { RefCell::new(Batch { input: Vec::new(), text: String::new() }) };
 }
 
+/// The instance's `WebAssembly.Memory`, asked for each batch: an instance replaced after a fault
+/// (extension/core.js) has a memory of its own.
+#[wasm_bindgen(js_name = coreMemory)]
+pub fn core_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// Room for `len` bytes of links, one a line, for [`classify_batch`]: where JS writes them
 /// (with `TextEncoder.encodeInto`, without a copy through a JS string).
 #[wasm_bindgen(js_name = batchInput)]
@@ -231,10 +238,9 @@ pub fn validate_profile(json: &str) -> Result<String, JsError> {
         errors: Vec<crate::FieldError>,
         warnings: Vec<crate::FieldError>,
     }
-    // Whatever is not JSON (core.js sends `null` for what JSON.stringify refuses) is reported
-    // like any non-object.
-    let json = serde_json::from_str(json).unwrap_or(crate::json::Json::Null);
-    let parsed = Profile::from_value(&json);
+    // An imported file's text as it is (a byte order mark skipped, repeated keys, size and
+    // nesting bounded, as the CLI reads a profile file), or a settings object as JSON text.
+    let parsed = Profile::from_json(json);
     let checked = match &parsed {
         Ok(p) => Checked {
             ok: true,

@@ -27,6 +27,9 @@ fn linkish() -> impl Strategy<Value = String> {
         Just("amazon.com.evil.io".to_owned()),
         Just("smile.amazon.de".to_owned()),
         "[a-zA-Z0-9.%@:-]{0,20}",
+        // Unicode forms browsers map to ASCII, and ones they do not.
+        Just("ａｍａｚｏｎ。ｃｏｍ".to_owned()),
+        "[ａｍｚｎｏａｃＡＭＺ０-９。．｡％＠／a-z.%@:-]{0,16}",
     ];
     let path = proptest::collection::vec(
         prop_oneof![

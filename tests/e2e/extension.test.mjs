@@ -31,7 +31,7 @@ async function open(pagePath) {
 
 test('settings import through the worker: invalid input is rejected and changes nothing', async () => {
   await assert.rejects(importProfile('{"version":1,"home":"amazon.zz"}'), /Home marketplace: unknown marketplace/);
-  await assert.rejects(importProfile('not json'), /this is not a profile/);
+  await assert.rejects(importProfile('not json'), /not valid JSON/);
   assert.equal(await stored(), null);
   const saved = await importProfile(JSON.stringify(PROFILE));
   assert.deepEqual(saved.trackingIds, PROFILE.trackingIds);

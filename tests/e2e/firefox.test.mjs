@@ -78,7 +78,7 @@ test('first run: the real toolbar popup shows the way to the options', async () 
 
 test('settings import through the event page: invalid input is rejected and changes nothing', async () => {
   await assert.rejects(ff.bg('importSettings', '{"version":1,"home":"amazon.zz"}'), /Home marketplace: unknown marketplace/);
-  await assert.rejects(ff.bg('importSettings', 'not json'), /this is not a profile/);
+  await assert.rejects(ff.bg('importSettings', 'not json'), /not valid JSON/);
   assert.equal(await ff.stored(), null);
   const saved = await ff.bg('importSettings', JSON.stringify(PROFILE));
   assert.deepEqual(saved.trackingIds, PROFILE.trackingIds);
