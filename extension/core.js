@@ -103,13 +103,28 @@ export const classifyBatch = guarded((links, base) => {
   return out;
 });
 
-/** The JSON text of a profile for the core; what JSON cannot hold becomes `null`. */
+/** Nesting past which a value is cut to `[]` on its way to the core: deeper than the core reads
+ * (src/json.rs), so the core still reports it in its own words, and shallow enough that
+ * JSON.stringify never runs out of stack. */
+const CUT_DEPTH = 200;
+
+/**
+ * The JSON text of a profile for the core. What JSON text cannot carry is an error in words, not
+ * dropped silently as JSON.stringify would drop it.
+ */
 function json(value) {
-  try {
-    return JSON.stringify(value) ?? 'null';
-  } catch {
-    return 'null';
-  }
+  const depth = new Map();
+  const text = JSON.stringify(value, function (key, v) {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
+      throw new TypeError('holds something JSON cannot (a function, a symbol or a BigInt)');
+    }
+    if (v === null || typeof v !== 'object') return v;
+    const d = (depth.get(this) ?? 0) + 1;
+    if (d > CUT_DEPTH) return [];
+    depth.set(v, d);
+    return v;
+  });
+  return text ?? 'null';
 }
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
@@ -130,7 +145,17 @@ export const coverage = guarded((profile) => JSON.parse(wasm.coverage(json(profi
  * Validates a profile without throwing: `{ ok, profile, errors, warnings }`. Text (an imported
  * file) goes to the core as it is, so the core sees a byte order mark and repeated keys.
  */
-export const validateProfile = guarded((value) => JSON.parse(wasm.validateProfile(typeof value === 'string' ? value : json(value))));
+export const validateProfile = guarded((value) => {
+  let text = value;
+  if (typeof value !== 'string') {
+    try {
+      text = json(value);
+    } catch (e) {
+      return { ok: false, profile: null, errors: [{ field: '(profile)', message: e.message }], warnings: [] };
+    }
+  }
+  return JSON.parse(wasm.validateProfile(text));
+});
 /** Checks one tracking ID for a marketplace as the user types: `{ error, warning }`. */
 export const checkTrackingId = guarded((id, marketplace) => JSON.parse(wasm.checkTrackingId(id, marketplace)));
 /** A QR code of `text` as `{ size, path }` (an SVG path), or `null` when the text is too long. */

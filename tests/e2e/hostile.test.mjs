@@ -45,7 +45,7 @@ test('worker: a 5,000-deep profile imported twice is rejected, and the core keep
   assert.deepEqual(await settings(), before, 'nothing saved');
   assert.deepEqual(await blogVerdicts(), BLOG_VERDICTS);
   assert.deepEqual(await importSettings(`\uFEFF${JSON.stringify(PROFILE)}`), { ...PROFILE, oneLink: ['amazon.ca', 'amazon.co.jp', 'amazon.fr'] });
-  await assert.rejects(importSettings('{"version":1,"home":"amazon.com","home":"amazon.de"}'), /home: listed twice/);
+  await assert.rejects(importSettings('{"version":1,"home":"amazon.com","home":"amazon.de"}'), /Home marketplace: listed twice/);
 });
 
 async function optionsPage() {
@@ -79,13 +79,13 @@ test('options: a 5,000-deep profile file imported twice is listed as an error; t
   for (let i = 0; i < 2; i++) {
     const errors = await importFile(page, DEEP);
     assert.equal(errors.length, 1);
-    assert.match(errors[0], /^\(file\): lists and objects nested more than 100 levels deep at line 1 column \d+$/);
+    assert.match(errors[0], /^File: lists and objects nested more than 100 levels deep at line 1 column \d+$/);
   }
   assert.deepEqual(await settings(), before);
   await mkdir(path.join(repoRoot, 'target/screenshots'), { recursive: true });
   await page.locator('#import-errors').screenshot({ path: path.join(repoRoot, 'target/screenshots/options-deep-import.png') });
   assert.deepEqual(await importFile(page, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"a-21","amazon.de":"b-21"}}'),
-    ['trackingIds.amazon.de: amazon.de is listed twice']);
+    ['Amazon.de tracking ID: amazon.de is listed twice']);
   await assertOptionsWork(page);
   assert.deepEqual(await blogVerdicts(), BLOG_VERDICTS);
   await page.close();

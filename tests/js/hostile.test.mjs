@@ -127,6 +127,6 @@ test('random Unicode hosts: the core calls Amazon only what Node resolves to Ama
 
 test('a profile object holding what JSON cannot is rejected in words', () => {
   const checked = core.validateProfile({ version: 1, home: 'amazon.com', f: () => 1 });
-  assert.deepEqual(checked.errors, [{ field: '(profile)', message: 'holds something JSON cannot (a function or a symbol)' }]);
+  assert.deepEqual(checked.errors, [{ field: '(profile)', message: 'holds something JSON cannot (a function, a symbol or a BigInt)' }]);
   assert.match(core.validateProfile(JSON.parse(`[${'['.repeat(200)}${']'.repeat(200)}]`)).errors[0].message, /^lists and objects nested/);
 });
