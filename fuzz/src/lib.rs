@@ -175,3 +175,28 @@ pub fn html_links(html: &str) -> Vec<(String, String)> {
     ));
     out
 }
+
+/// Extraction of `bytes` as each source format: decoding never panics, and every link the
+/// extractors report lies inside the text, on character boundaries, where its line and column say,
+/// under an item that exists.
+pub fn check_extract(bytes: &[u8]) {
+    use linkscope::extract::{decode, extract, SourceFormat};
+    for format in SourceFormat::ALL {
+        let Ok(decoded) = decode(bytes, format) else {
+            continue;
+        };
+        let text = &decoded.text;
+        let doc = extract(format, text);
+        for link in &doc.links {
+            let span = link.span.clone();
+            assert!(
+                span.start <= span.end && span.end <= text.len(),
+                "{format:?}: span {span:?} outside the text"
+            );
+            assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+            assert!(link.line >= 1 && link.column >= 1);
+            assert!(link.item.is_none_or(|i| i < doc.items.len()));
+            let _ = decoded.encoded_len(&text[span]);
+        }
+    }
+}
