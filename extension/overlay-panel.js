@@ -57,6 +57,14 @@
       .foot button { background: #2b2c31; border-color: #8a8d96; }
     }`;
 
+  /** Like messages.js `plural()` (this classic script cannot import it): `<key>_<category>`, else `<key>_other`. */
+  function plural(key, n) {
+    const language = chrome.i18n.getUILanguage();
+    const number = new Intl.NumberFormat(language).format(n);
+    const category = new Intl.PluralRules(language).select(n);
+    return chrome.i18n.getMessage(`${key}_${category}`, [number]) || chrome.i18n.getMessage(`${key}_other`, [number]);
+  }
+
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
     node.append(...children);
@@ -160,7 +168,7 @@
     /** Redraws counts and list in place: whatever has focus keeps it. */
     function update() {
       const s = o.summary();
-      title.textContent = s.total === 1 ? t('overlayTitleOne') : t('overlayTitle', s.total);
+      title.textContent = plural('overlayTitle', s.total);
       for (const [verdict, chip] of chipOf) {
         chip.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${s[verdict]}`;
         chip.setAttribute('aria-pressed', String(filter === verdict));
