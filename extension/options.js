@@ -27,7 +27,7 @@ function render(profile) {
 }
 
 function idRow(m, profile) {
-  const input = el('input', { type: 'text', id: `id-${m.domain}`, value: profile.trackingIds?.[m.domain] ?? '', spellcheck: false, autocomplete: 'off' });
+  const input = el('input', { type: 'text', dir: 'ltr', id: `id-${m.domain}`, value: profile.trackingIds?.[m.domain] ?? '', spellcheck: false, autocomplete: 'off' });
   input.placeholder = m.tagSuffix ? t('idPlaceholder', m.tagSuffix) : '';
   input.dataset.marketplace = m.domain;
   const hint = el('span', { className: 'hint', id: `hint-${m.domain}` });
@@ -37,7 +37,7 @@ function idRow(m, profile) {
   const onelink = el('input', { type: 'checkbox', id: `onelink-${m.domain}`, checked: (profile.oneLink ?? []).includes(m.domain) });
   onelink.dataset.marketplace = m.domain;
   onelink.dataset.eligible = String(m.onelinkFromUs);
-  const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: m.name }), el('div', { className: 'domain', textContent: m.domain }));
+  const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: m.name }), el('div', { className: 'domain', dir: 'ltr', textContent: m.domain }));
   const onelinkLabel = el('label', { className: 'check' }, onelink, el('span', { className: 'visually-hidden', textContent: t('onelinkFor', m.name) }));
   const why = el('span', { className: 'why', id: `why-${m.domain}` });
   onelink.setAttribute('aria-describedby', why.id);
