@@ -28,6 +28,16 @@ export function count(n) {
   return new Intl.NumberFormat(chrome.i18n.getUILanguage()).format(n);
 }
 
+/** A marketplace's country in the UI language (Intl.DisplayNames), else the table's English name. */
+export function countryName(marketplace) {
+  try {
+    return new Intl.DisplayNames([chrome.i18n.getUILanguage()], { type: 'region', fallback: 'none' }).of(marketplace.country)
+      ?? marketplace.name;
+  } catch {
+    return marketplace.name;
+  }
+}
+
 /** A new element with properties and children. */
 export function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);

@@ -2,7 +2,7 @@
 // Amazon links by verdict, and coverage at a glance.
 import { initCore, classifyBatch, generateLinks, affiliateLink, productOf, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
-import { MSG, t, plural, count, localize, el } from './messages.js';
+import { MSG, t, plural, count, countryName, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
@@ -178,7 +178,7 @@ function showCoverage() {
   const list = $('coverage');
   list.replaceChildren();
   for (const row of coverage(view.profile)) {
-    const item = el('li', { className: `cov ${row.coverage}`, title: `${row.name} (${row.marketplace}): ${t(`coverage_${row.coverage}`)}${row.trackingId ? `, ${row.trackingId}` : ''}` },
+    const item = el('li', { className: `cov ${row.coverage}`, title: `${countryName(row)} (${row.marketplace}): ${t(`coverage_${row.coverage}`)}${row.trackingId ? `, ${row.trackingId}` : ''}` },
       `${COVERAGE_ICONS[row.coverage]} ${row.country}`);
     if (row.home) item.classList.add('home');
     list.append(item);

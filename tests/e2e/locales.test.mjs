@@ -14,11 +14,12 @@ const PROFILE = await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'
 const messagesOf = async (locale) => JSON.parse(await readFile(path.join(repoRoot, `extension/_locales/${locale}/messages.json`), 'utf8'));
 const EN = await messagesOf('en');
 
-// What the blog post's 8 Amazon links read as in each language (Arabic 3-10 is the "few" form).
+// What the blog post's 8 Amazon links read as in each language (Arabic 3-10 is the "few" form),
+// and Germany's name in the options' marketplace list (Intl.DisplayNames).
 const LANGUAGES = {
-  de: { dir: 'ltr', total: /^8 Amazon-Links$/, title: /^Linkscope: 8 Amazon-Links$/ },
-  ja: { dir: 'ltr', total: /^Amazonリンク8件$/, title: /^Linkscope：Amazonリンク8件$/ },
-  ar: { dir: 'rtl', total: /^[8٨] روابط إلى Amazon$/, title: /^Linkscope: [8٨] روابط إلى Amazon$/ },
+  de: { dir: 'ltr', germany: 'Deutschland', total: /^8 Amazon-Links$/, title: /^Linkscope: 8 Amazon-Links$/ },
+  ja: { dir: 'ltr', germany: 'ドイツ', total: /^Amazonリンク8件$/, title: /^Linkscope：Amazonリンク8件$/ },
+  ar: { dir: 'rtl', germany: 'ألمانيا', total: /^[8٨] روابط إلى Amazon$/, title: /^Linkscope: [8٨] روابط إلى Amazon$/ },
 };
 
 let server, origin;
@@ -79,6 +80,8 @@ for (const [lang, expect] of Object.entries(LANGUAGES)) {
       await options.waitForSelector('body[data-ready=true]');
       assert.equal(await options.evaluate(() => document.documentElement.dir), expect.dir);
       assert.deepEqual(await untranslated(options, messages), []);
+      const countries = await options.$$eval('#ids .name', (ns) => ns.map((n) => n.textContent));
+      assert.ok(countries.includes(expect.germany), countries.join());
       // Tracking IDs are typed left to right whatever the page's direction.
       assert.equal(await options.$eval('#ids input[type=text]', (i) => getComputedStyle(i).direction), 'ltr');
       if (lang === 'ar') await options.screenshot({ path: path.join(SHOTS, 'options-ar.png'), fullPage: true });
