@@ -151,7 +151,9 @@
       const b = el('button', { className: 'row' },
         el('span', { className: `icon v-${f.verdict}`, ariaHidden: 'true' }, o.VERDICTS[f.verdict].icon),
         el('span', {},
-          el('span', { className: 'what' }, [o.label(f.verdict), f.marketplace, f.asin].filter(Boolean).join(' · ')),
+          // Each part isolated (<bdi>), so that a store and an ASIN keep their places in Arabic.
+          el('span', { className: 'what' }, ...[o.label(f.verdict), f.marketplace, f.asin].filter(Boolean)
+            .flatMap((part, i) => [i ? ' · ' : '', el('bdi', {}, part)])),
           el('span', { className: 'href', dir: 'ltr' }, e.href),
           el('span', { className: 'sr' }, `. ${rest.join('. ')}`)));
       b.addEventListener('click', () => {

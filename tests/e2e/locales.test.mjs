@@ -2,7 +2,7 @@
 // German, Japanese and Arabic (Chromium started with that UI language). Every localized element
 // shows its locale's message (none falls back to English where a translation exists), counts take
 // the language's plural form, and Arabic lays out right to left with URLs and tracking IDs kept
-// left to right. Screenshots: German popup, Japanese panel, Arabic options (target/screenshots/).
+// left to right. Screenshots of the popup and panel in each, and the Arabic options (target/screenshots/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -95,10 +95,8 @@ for (const [lang, expect] of Object.entries(LANGUAGES)) {
       const buttons = await panel((root) => [...root.querySelectorAll('.foot button')].map((b) => b.textContent));
       assert.ok(buttons.includes(messages.exportCsv.message), buttons.join());
       assert.ok(!buttons.includes(EN.exportCsv.message), buttons.join());
-      if (lang === 'ja') {
-        await page.waitForTimeout(300);
-        await page.screenshot({ path: path.join(SHOTS, 'overlay-panel-ja.png') });
-      }
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: path.join(SHOTS, `overlay-panel-${lang}.png`) });
       await page.close();
     } finally {
       await browser.close();
