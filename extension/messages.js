@@ -19,10 +19,23 @@ export function t(key, ...subs) {
  * category of `n` (`one`, `few`, `other`, …), falling back to `<key>_other`; `$1` is the number.
  */
 export function plural(key, n) {
-  const language = chrome.i18n.getUILanguage();
-  const number = new Intl.NumberFormat(language).format(n);
-  const category = new Intl.PluralRules(language).select(n);
-  return chrome.i18n.getMessage(`${key}_${category}`, [number]) || t(`${key}_other`, number);
+  const category = new Intl.PluralRules(chrome.i18n.getUILanguage()).select(n);
+  return chrome.i18n.getMessage(`${key}_${category}`, [count(n)]) || t(`${key}_other`, count(n));
+}
+
+/** A number written the UI language's way (Arabic digits, thousands separators). */
+export function count(n) {
+  return new Intl.NumberFormat(chrome.i18n.getUILanguage()).format(n);
+}
+
+/** A marketplace's country in the UI language (Intl.DisplayNames), else the table's English name. */
+export function countryName(marketplace) {
+  try {
+    return new Intl.DisplayNames([chrome.i18n.getUILanguage()], { type: 'region', fallback: 'none' }).of(marketplace.country)
+      ?? marketplace.name;
+  } catch {
+    return marketplace.name;
+  }
 }
 
 /** A new element with properties and children. */
@@ -32,8 +45,15 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Fills `data-i18n` (text) and `data-i18n-<attr>` (attributes) under `root`. */
+/**
+ * Fills `data-i18n` (text) and `data-i18n-<attr>` (attributes) under `root`; for the whole
+ * document also its language and direction (Arabic lays out right to left).
+ */
 export function localize(root = document) {
+  if (root === document) {
+    document.documentElement.lang = chrome.i18n.getUILanguage();
+    document.documentElement.dir = chrome.i18n.getMessage('@@bidi_dir') || 'ltr';
+  }
   for (const el of root.querySelectorAll('*')) {
     for (const { name, value } of [...el.attributes]) {
       if (name === 'data-i18n') el.textContent = t(value);

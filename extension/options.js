@@ -4,7 +4,7 @@
 import { initCore, marketplaces, checkTrackingId, validateProfile } from './core.js';
 import { loadSettings, saveProfile } from './settings.js';
 import { validateImport, fileText, describeErrors } from './import.js';
-import { t, localize, el } from './messages.js';
+import { t, countryName, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,7 +15,7 @@ let savedForm = '';
 /** Draws the form for `profile`. */
 function render(profile) {
   const home = $('home');
-  home.replaceChildren(...table.map((m) => el('option', { value: m.domain, textContent: `${m.name} (${m.domain})` })));
+  home.replaceChildren(...table.map((m) => el('option', { value: m.domain, textContent: `${countryName(m)} (${m.domain})` })));
   home.value = profile.home;
   $('ids').replaceChildren(...table.map((m) => idRow(m, profile)));
   updateHome();
@@ -27,7 +27,7 @@ function render(profile) {
 }
 
 function idRow(m, profile) {
-  const input = el('input', { type: 'text', id: `id-${m.domain}`, value: profile.trackingIds?.[m.domain] ?? '', spellcheck: false, autocomplete: 'off' });
+  const input = el('input', { type: 'text', dir: 'ltr', id: `id-${m.domain}`, value: profile.trackingIds?.[m.domain] ?? '', spellcheck: false, autocomplete: 'off' });
   input.placeholder = m.tagSuffix ? t('idPlaceholder', m.tagSuffix) : '';
   input.dataset.marketplace = m.domain;
   const hint = el('span', { className: 'hint', id: `hint-${m.domain}` });
@@ -37,8 +37,8 @@ function idRow(m, profile) {
   const onelink = el('input', { type: 'checkbox', id: `onelink-${m.domain}`, checked: (profile.oneLink ?? []).includes(m.domain) });
   onelink.dataset.marketplace = m.domain;
   onelink.dataset.eligible = String(m.onelinkFromUs);
-  const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: m.name }), el('div', { className: 'domain', textContent: m.domain }));
-  const onelinkLabel = el('label', { className: 'check' }, onelink, el('span', { className: 'visually-hidden', textContent: t('onelinkFor', m.name) }));
+  const name = el('label', { htmlFor: input.id }, el('div', { className: 'name', textContent: countryName(m) }), el('div', { className: 'domain', dir: 'ltr', textContent: m.domain }));
+  const onelinkLabel = el('label', { className: 'check' }, onelink, el('span', { className: 'visually-hidden', textContent: t('onelinkFor', countryName(m)) }));
   const why = el('span', { className: 'why', id: `why-${m.domain}` });
   onelink.setAttribute('aria-describedby', why.id);
   const row = el('tr', {}, el('td', {}, name), el('td', {}, input, hint), el('td', {}, onelinkLabel, why));
@@ -160,7 +160,8 @@ async function exportSettings() {
 async function main() {
   localize();
   await initCore();
-  table = marketplaces().marketplaces.toSorted((a, b) => a.name.localeCompare(b.name)); // home first: updateHome
+  const collator = new Intl.Collator(chrome.i18n.getUILanguage());
+  table = marketplaces().marketplaces.toSorted((a, b) => collator.compare(countryName(a), countryName(b))); // home first: updateHome
   const { settings, writable } = await loadSettings();
   render(settings.profile);
   $('read-only').hidden = writable;

@@ -20,7 +20,7 @@
     .panel[data-corner$=end] { inset-inline-end: 12px; } .panel[data-corner$=start] { inset-inline-start: 12px; }
     .panel.collapsed { width: auto; max-width: calc(100vw - 24px); }
     .panel.collapsed .body { display: none; }
-    .head { display: flex; align-items: center; gap: 4px; padding: 8px 8px 8px 12px; background: #232f3e; color: #fff; }
+    .head { display: flex; align-items: center; gap: 4px; padding: 8px; padding-inline-start: 12px; background: #232f3e; color: #fff; }
     .head h2 { font: 600 14px/1.2 system-ui, sans-serif; margin: 0; flex: 1; outline: none; white-space: nowrap;
       overflow: hidden; text-overflow: ellipsis; }
     .head button { all: unset; cursor: pointer; font-size: 16px; line-height: 1; min-width: 24px; height: 24px;
@@ -56,6 +56,14 @@
       .chip[aria-pressed="true"] { color: #111; } .icon { color: #111; }
       .foot button { background: #2b2c31; border-color: #8a8d96; }
     }`;
+
+  // Like messages.js `plural()` and `count()` (this classic script cannot import them).
+  const language = chrome.i18n.getUILanguage();
+  const count = (n) => new Intl.NumberFormat(language).format(n);
+  function plural(key, n) {
+    const category = new Intl.PluralRules(language).select(n);
+    return chrome.i18n.getMessage(`${key}_${category}`, [count(n)]) || chrome.i18n.getMessage(`${key}_other`, [count(n)]);
+  }
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
@@ -143,8 +151,10 @@
       const b = el('button', { className: 'row' },
         el('span', { className: `icon v-${f.verdict}`, ariaHidden: 'true' }, o.VERDICTS[f.verdict].icon),
         el('span', {},
-          el('span', { className: 'what' }, [o.label(f.verdict), f.marketplace, f.asin].filter(Boolean).join(' · ')),
-          el('span', { className: 'href' }, e.href),
+          // Each part isolated (<bdi>), so that a store and an ASIN keep their places in Arabic.
+          el('span', { className: 'what' }, ...[o.label(f.verdict), f.marketplace, f.asin].filter(Boolean)
+            .flatMap((part, i) => [i ? ' · ' : '', el('bdi', {}, part)])),
+          el('span', { className: 'href', dir: 'ltr' }, e.href),
           el('span', { className: 'sr' }, `. ${rest.join('. ')}`)));
       b.addEventListener('click', () => {
         e.anchor.scrollIntoView({ block: 'center', inline: 'nearest' });
@@ -160,23 +170,23 @@
     /** Redraws counts and list in place: whatever has focus keeps it. */
     function update() {
       const s = o.summary();
-      title.textContent = s.total === 1 ? t('overlayTitleOne') : t('overlayTitle', s.total);
+      title.textContent = plural('overlayTitle', s.total);
       for (const [verdict, chip] of chipOf) {
-        chip.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${s[verdict]}`;
+        chip.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${count(s[verdict])}`;
         chip.setAttribute('aria-pressed', String(filter === verdict));
       }
       const where = o.where();
       const unreachable = o.unreachable();
       scope.textContent = [
-        where.shadow ? t('overlayInShadow', where.shadow) : '',
-        where.frame ? t('overlayInFrames', where.frame) : '',
-        unreachable.closedShadowRoots ? t('overlayClosedRoots', unreachable.closedShadowRoots) : '',
-        unreachable.crossOriginFrames ? t('overlayCrossOrigin', unreachable.crossOriginFrames) : '',
+        where.shadow ? t('overlayInShadow', count(where.shadow)) : '',
+        where.frame ? t('overlayInFrames', count(where.frame)) : '',
+        unreachable.closedShadowRoots ? t('overlayClosedRoots', count(unreachable.closedShadowRoots)) : '',
+        unreachable.crossOriginFrames ? t('overlayCrossOrigin', count(unreachable.crossOriginFrames)) : '',
       ].filter(Boolean).join(' ');
       const focused = rows.get(o.root.activeElement);
       const shown = o.entries().filter((e) => !filter || e.finding.verdict === filter);
       list.replaceChildren(...shown.slice(0, LIST_LIMIT).map(row));
-      if (shown.length > LIST_LIMIT) list.append(el('li', { className: 'more' }, t('moreLinks', shown.length - LIST_LIMIT)));
+      if (shown.length > LIST_LIMIT) list.append(el('li', { className: 'more' }, t('moreLinks', count(shown.length - LIST_LIMIT))));
       if (shown.length === 0) list.append(el('li', { className: 'none' }, t('noAmazonLinks')));
       if (focused) [...list.querySelectorAll('.row')].find((b) => rows.get(b) === focused)?.focus();
     }

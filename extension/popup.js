@@ -2,7 +2,7 @@
 // Amazon links by verdict, and coverage at a glance.
 import { initCore, classifyBatch, generateLinks, affiliateLink, productOf, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
-import { MSG, t, plural, localize, el } from './messages.js';
+import { MSG, t, plural, count, countryName, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
@@ -90,7 +90,7 @@ function linkRow(link, index) {
     el('span', { className: 'where' },
       el('span', { className: 'label', textContent: link.label }),
       el('span', { className: `pill ${link.coverage}`, textContent: `${COVERAGE_ICONS[link.coverage]} ${coverageText}` }),
-      el('span', { className: 'url', textContent: link.url })));
+      el('span', { className: 'url', dir: 'ltr', textContent: link.url })));
   pick.setAttribute('aria-pressed', 'false');
   pick.addEventListener('click', () => select(index));
   const button = el('button', { type: 'button', className: 'copy', textContent: t('copy') });
@@ -162,7 +162,7 @@ async function showPageSummary() {
     if (summary[verdict] === 0) continue;
     counts.append(el('li', { className: `count ${verdict}` },
       el('span', { className: 'icon', textContent: VERDICT_ICONS[verdict], ariaHidden: 'true' }),
-      `${t(`verdict_${verdict}`)}: ${summary[verdict]}`));
+      `${t(`verdict_${verdict}`)}: ${count(summary[verdict])}`));
   }
 }
 
@@ -178,7 +178,7 @@ function showCoverage() {
   const list = $('coverage');
   list.replaceChildren();
   for (const row of coverage(view.profile)) {
-    const item = el('li', { className: `cov ${row.coverage}`, title: `${row.name} (${row.marketplace}): ${t(`coverage_${row.coverage}`)}${row.trackingId ? `, ${row.trackingId}` : ''}` },
+    const item = el('li', { className: `cov ${row.coverage}`, title: `${countryName(row)} (${row.marketplace}): ${t(`coverage_${row.coverage}`)}${row.trackingId ? `, ${row.trackingId}` : ''}` },
       `${COVERAGE_ICONS[row.coverage]} ${row.country}`);
     if (row.home) item.classList.add('home');
     list.append(item);

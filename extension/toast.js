@@ -1,13 +1,14 @@
 // A short message shown in a page after a context-menu action ("Copied" and the link, or why
-// nothing was copied). Injected on demand; lives in its own shadow root; removes itself.
+// nothing was copied). Injected on demand; lives in its own shadow root; removes itself. Its
+// direction follows the browser's UI language; the link in it keeps its own.
 (() => {
   if (globalThis.linkscopeToast) return;
 
   const CSS = `
     :host { all: initial; }
-    .toast { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; max-width: 420px;
+    .toast { position: fixed; inset-inline-end: 16px; bottom: 16px; z-index: 2147483647; max-width: 420px;
       font: 13px/1.4 system-ui, sans-serif; color: #1b1b1f; background: #fff; border-radius: 10px;
-      border-left: 4px solid #e47911; box-shadow: 0 6px 24px rgb(0 0 0 / .25); padding: 10px 12px; }
+      border-inline-start: 4px solid #e47911; box-shadow: 0 6px 24px rgb(0 0 0 / .25); padding: 10px 12px; }
     .title { font-weight: 600; margin-bottom: 2px; }
     .text { word-break: break-all; color: #44464f; }
     .actions { margin-top: 8px; display: flex; gap: 8px; justify-content: flex-end; }
@@ -27,9 +28,10 @@
     root.adoptedStyleSheets = [sheet];
     const box = document.createElement('div');
     box.className = 'toast';
+    box.dir = chrome.i18n.getMessage('@@bidi_dir') || 'ltr'; // the browser's language, not the page's
     box.setAttribute('role', 'status');
     const heading = Object.assign(document.createElement('div'), { className: 'title', textContent: title });
-    const body = Object.assign(document.createElement('div'), { className: 'text', textContent: text });
+    const body = Object.assign(document.createElement('div'), { className: 'text', dir: 'auto', textContent: text });
     const actions = Object.assign(document.createElement('div'), { className: 'actions' });
     if (optionsButton) {
       const open = Object.assign(document.createElement('button'), { textContent: optionsLabel });

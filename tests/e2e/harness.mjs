@@ -111,14 +111,17 @@ async function stageExtension(hosts) {
 }
 
 /** `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`). */
-export async function launch({ hosts = [] } = {}) {
+export async function launch({ hosts = [], lang } = {}) {
   const extension = await stageExtension(hosts);
   const profileDir = await mkdtemp(path.join(tmpdir(), 'linkscope-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1200, height: 800 },
+    // The browser's UI language (and so the extension's): Chromium on Linux reads it from LANGUAGE.
+    ...(lang && { env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } }),
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${extension}`,
       `--load-extension=${extension}`,
       '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
