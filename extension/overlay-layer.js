@@ -297,10 +297,16 @@
       drawn.delete(e);
     }
 
+    // What each node was last given: while scrolling only positions change, and writing a style
+    // that did not change still costs a style recalculation.
+    const placed = new WeakMap(); // node -> [transform, width, height]
     const put = (node, r) => {
-      node.style.transform = `translate(${r.left}px, ${r.top}px)`;
-      node.style.width = `${r.right - r.left}px`;
-      node.style.height = `${r.bottom - r.top}px`;
+      const now = [`translate(${r.left}px, ${r.top}px)`, `${r.right - r.left}px`, `${r.bottom - r.top}px`];
+      const was = placed.get(node);
+      if (was?.[0] !== now[0]) node.style.transform = now[0];
+      if (was?.[1] !== now[1]) node.style.width = now[1];
+      if (was?.[2] !== now[2]) node.style.height = now[2];
+      placed.set(node, now);
     };
 
     function draw(e, plan) {
