@@ -54,12 +54,17 @@ let codes;
 const RECORD = 6;
 
 /**
- * Writes links into the core's batch input, one a line, and returns their length in bytes.
- * Line breaks inside a link are dropped (`clean`): URL parsing drops them anyway, so the
- * classification is the same.
+ * Links one a line, the form the core reads. Line breaks inside a link are dropped: URL parsing
+ * drops them anyway, so the classification is the same.
+ */
+const asLines = (links) => links.map((l) => (l.includes('\n') || l.includes('\r') ? l.replace(/[\r\n]/g, '') : l)).join('\n');
+
+/**
+ * Writes links into the core's batch input, one a line, and returns their length in bytes;
+ * `clean`: with line breaks inside links dropped (`asLines`), else as they are.
  */
 function writeLinks(links, clean) {
-  const text = (clean ? links.map((l) => l.replace(/[\r\n]/g, '')) : links).join('\n');
+  const text = clean ? asLines(links) : links.join('\n');
   // ASCII takes a byte per UTF-16 unit, anything else at most 3.
   for (const room of [text.length, text.length * 3]) {
     const ptr = wasm.batchInput(room); // may grow the memory: take its buffer after
@@ -129,8 +134,7 @@ function json(value) {
 
 /** Audits many links against a profile: `{ findings, summary }`, findings for Amazon links only. */
 export const auditBatch = guarded((profile, links, base) => {
-  const text = links.map((l) => (l.includes('\n') || l.includes('\r') ? l.replace(/[\r\n]/g, '') : l)).join('\n');
-  return JSON.parse(wasm.auditJson(json(profile), text, base));
+  return JSON.parse(wasm.auditJson(json(profile), asLines(links), base));
 });
 
 /** `{ marketplaces, shortHosts }`: the one marketplace table. */
