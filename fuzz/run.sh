@@ -27,7 +27,12 @@ trap 'rm -rf "$scratch"' EXIT
 for t in "${targets[@]}"; do
   mkdir -p "$scratch/$t"
   echo "==> fuzz $t for ${SECONDS_EACH}s" >&2
-  cargo fuzz run -O -s none "$t" "$scratch/$t" "fuzz/corpus/$t" -- \
+  # The extraction target's seeds are the source fixtures themselves, read in place.
+  case $t in
+    extract) seeds=(tests/fixtures/sources tests/fixtures/site) ;;
+    *) seeds=("fuzz/corpus/$t") ;;
+  esac
+  cargo fuzz run -O -s none "$t" "$scratch/$t" "${seeds[@]}" -- \
     -max_total_time="$SECONDS_EACH" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 2>&1 \
     | grep -E '^(Done |stat::number_of_executed_units)|panicked|ERROR|SUMMARY|Test unit' >&2
 done
