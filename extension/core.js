@@ -166,3 +166,45 @@ export const checkTrackingId = guarded((id, marketplace) => JSON.parse(wasm.chec
 export const qrPath = guarded((text) => JSON.parse(wasm.qrPath(text)));
 /** `{ asin, marketplace }` of what a user typed (ASIN, ISBN-13, link without https://), or throws. */
 export const productOf = guarded((input) => JSON.parse(wasm.productOf(input)));
+
+// ---- Live link health (issue 9): the core of src/health; extension/live.js does the fetching.
+
+/** The request policy: `{ perHostConcurrency, minIntervalMs, timeoutMs, maxRedirects, maxRetries, bodyCap, ... }`. */
+export const healthPolicy = guarded(() => JSON.parse(wasm.healthPolicy()));
+/**
+ * What to request for links found on the page at `base`: `{ checks, expansions, links }`, one
+ * check per marketplace + ASIN, one expansion per short link; `targets` (the Amazon URL each
+ * expansion reached, or null) adds their products' checks.
+ */
+export const healthPlan = guarded((links, base, targets) =>
+  JSON.parse(wasm.healthPlan(asLines(links), base, targets ? targets.map((t) => t ?? '').join('\n') : undefined)));
+/** The checks of one product (ASIN or link) in `marketplaces` (domains; every one when empty). */
+export const healthAvailability = guarded((input, marketplaces = []) => JSON.parse(wasm.healthAvailability(input, marketplaces.join('\n'))));
+/**
+ * One step of a short link's expansion, given the answers so far (`[{ status, location }]`) to
+ * the URLs it named: `{ next }` (request it without following redirects) or `{ expansion, ttl }`.
+ * `failure` (a message) ends it.
+ */
+export const healthExpandStep = guarded((url, answers, failure) =>
+  JSON.parse(wasm.healthExpandStep(url, answers.map((a) => (a.location ? `${a.status} ${a.location.replace(/[\r\n]/g, '')}` : `${a.status}`)).join('\n'), failure)));
+/** A scanner of a product page's body: `feed(bytes)` is true once enough is read; `judge(response)` once. */
+export function healthScanner(cap) {
+  const scanner = guarded(() => new wasm.HealthScanner(cap))();
+  return {
+    feed: guarded((bytes) => scanner.feed(bytes)),
+    /** `{ check, retryable, broken, ttl }` for `{ requested, finalUrl, status, location, contentType }`; frees the scanner. */
+    judge: guarded((r) => {
+      try {
+        return JSON.parse(scanner.judge(r.requested, r.finalUrl ?? '', r.status, r.location ?? undefined, r.contentType ?? undefined));
+      } finally {
+        scanner.free();
+      }
+    }),
+  };
+}
+/** `{ check, retryable, broken, ttl }` for a request with no HTTP answer: `kind` timeout (after `ms`), tooManyRedirects or network. */
+export const healthJudgeFailure = guarded((requested, kind, ms, message) => JSON.parse(wasm.healthJudgeFailure(requested, kind, ms, message)));
+/** Whether a result stored at `storedAt` with `ttl` (`{ kind, ms }`) is still good at `now` (ms). */
+export const healthIsFresh = guarded((ttl, storedAt, now) => wasm.healthIsFresh(ttl.kind, ttl.ms ?? 0, storedAt, now));
+/** Milliseconds to wait before retry number `retry` (0 first), honouring `Retry-After`; undefined: give up. */
+export const healthRetryDelay = guarded((retry, retryAfter, now) => wasm.healthRetryDelay(retry, retryAfter ?? undefined, now));

@@ -301,3 +301,194 @@ pub fn product_of(input: &str) -> Result<String, JsError> {
         marketplace: p.marketplace.map(|m| m.domain),
     })
 }
+
+// ---- Live link health (issue 9): the pure core of src/health, for extension/live.js ----------
+// No JSON is read here (serde's deserializers would double the .wasm): values come in as
+// arguments and go out as JSON text.
+
+use crate::health::{self, Expander, Expansion, Failure, Outcome, Plan, Policy, Ttl};
+
+/// The request policy (`Policy::DEFAULT`) as JSON.
+#[wasm_bindgen(js_name = healthPolicy)]
+pub fn health_policy() -> Result<String, JsError> {
+    to_json(&Policy::DEFAULT)
+}
+
+/// The plan for links one a line (found on the page at `base`): `{ checks, expansions, links }`.
+/// `targets`: for each of the plan's expansions so far, one a line, the Amazon URL it reached
+/// (empty when none or not known yet); their products' checks are added.
+#[wasm_bindgen(js_name = healthPlan)]
+pub fn health_plan(
+    links: &str,
+    base: Option<String>,
+    targets: Option<String>,
+) -> Result<String, JsError> {
+    let mut plan = Plan::new(base.as_deref(), links.split('\n'));
+    let targets = targets.unwrap_or_default();
+    for (i, url) in targets.split('\n').enumerate().take(plan.expansions.len()) {
+        if url.is_empty() {
+            continue;
+        }
+        let expansion = Expansion {
+            short: plan.expansions[i].url.clone(),
+            outcome: Outcome::Target {
+                url: url.to_owned(),
+            },
+            hops: 1,
+        };
+        plan.add_target(i, &expansion);
+    }
+    to_json(&plan)
+}
+
+/// The checks of one product (ASIN or link) in the marketplaces named one a line (every
+/// marketplace when empty): `{ checks, ... }`.
+#[wasm_bindgen(js_name = healthAvailability)]
+pub fn health_availability(input: &str, marketplaces: &str) -> Result<String, JsError> {
+    let asin = crate::links::product_id(input).map_err(js_error)?.asin;
+    let chosen = if marketplaces.trim().is_empty() {
+        crate::MARKETPLACES.iter().collect()
+    } else {
+        marketplaces
+            .split('\n')
+            .map(marketplace)
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    to_json(&Plan::availability(asin, chosen))
+}
+
+/// One step of a short link's expansion. `answers`: the answers so far to the URLs this
+/// function named, one a line, `status` or `status location`. Returns `{ "next": url }`
+/// (request it without following redirects) or `{ "expansion": …, "ttl": … }`. `failure` (a
+/// transport error's message) ends the expansion with it.
+#[wasm_bindgen(js_name = healthExpandStep)]
+pub fn health_expand_step(
+    url: &str,
+    answers: &str,
+    failure: Option<String>,
+) -> Result<String, JsError> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum Step<'a> {
+        Next { next: &'a str },
+        Done { expansion: Expansion, ttl: Ttl },
+    }
+    let done = |expansion: Expansion| {
+        let ttl = Policy::DEFAULT.expansion_ttl(&expansion);
+        to_json(&Step::Done { expansion, ttl })
+    };
+    let mut expander = Expander::new(url, Policy::DEFAULT.max_redirects);
+    for answer in answers.split('\n').filter(|a| !a.is_empty()) {
+        let (status, location) = answer
+            .split_once(' ')
+            .map_or((answer, None), |(s, l)| (s, Some(l)));
+        let status = status
+            .parse()
+            .map_err(|_| js_error(format!("not a status: {status}")))?;
+        if let Some(expansion) = expander.hop(status, location) {
+            return done(expansion);
+        }
+    }
+    match failure {
+        Some(message) => done(expander.fail(&Failure::Network(message))),
+        None => to_json(&Step::Next {
+            next: expander.url(),
+        }),
+    }
+}
+
+/// A check with what the network layer needs to know about it.
+#[derive(Serialize)]
+struct Judged {
+    check: health::Check,
+    retryable: bool,
+    broken: bool,
+    ttl: Ttl,
+}
+
+fn judged(check: health::Check) -> Result<String, JsError> {
+    to_json(&Judged {
+        retryable: check.is_retryable(),
+        broken: check.health.is_broken(),
+        ttl: Policy::DEFAULT.check_ttl(&check),
+        check,
+    })
+}
+
+/// Reads a product page's body chunk by chunk ([`health::Scanner`]), then judges the answer.
+#[wasm_bindgen(js_name = HealthScanner)]
+pub struct HealthScanner(Option<health::Scanner>);
+
+#[wasm_bindgen(js_class = HealthScanner)]
+impl HealthScanner {
+    /// A scanner that takes at most `cap` bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(cap: usize) -> HealthScanner {
+        HealthScanner(Some(health::Scanner::new(cap)))
+    }
+
+    /// Takes the next chunk; true once enough is read (stop reading).
+    pub fn feed(&mut self, chunk: &[u8]) -> bool {
+        self.0
+            .as_mut()
+            .is_none_or(|s| s.feed(chunk) == health::Progress::Enough)
+    }
+
+    /// `{ check, retryable, broken, ttl }` from the response and what was read. Once only.
+    pub fn judge(
+        &mut self,
+        requested: &str,
+        final_url: &str,
+        status: u16,
+        location: Option<String>,
+        content_type: Option<String>,
+    ) -> Result<String, JsError> {
+        let scanner = self.0.take().ok_or_else(|| js_error("already judged"))?;
+        let response = health::Response {
+            requested,
+            final_url,
+            status,
+            location: location.as_deref(),
+            content_type: content_type.as_deref(),
+        };
+        judged(health::judge(&response, &scanner.finish()))
+    }
+}
+
+/// `{ check, retryable, broken, ttl }` for a check that got no HTTP answer: `kind` is `timeout`
+/// (after `ms`), `tooManyRedirects`, or anything else for a network error with `message`.
+#[wasm_bindgen(js_name = healthJudgeFailure)]
+pub fn health_judge_failure(
+    requested: &str,
+    kind: &str,
+    ms: f64,
+    message: &str,
+) -> Result<String, JsError> {
+    let failure = match kind {
+        "timeout" => Failure::Timeout(ms as u64),
+        "tooManyRedirects" => Failure::TooManyRedirects,
+        _ => Failure::Network(message.to_owned()),
+    };
+    judged(health::judge_failure(requested, &failure))
+}
+
+/// Whether a result stored at `stored_at_ms` is still good at `now_ms`, given its `Ttl`'s
+/// `kind` (`doNotCache`, `for`, `forever`) and `ms`.
+#[wasm_bindgen(js_name = healthIsFresh)]
+pub fn health_is_fresh(kind: &str, ms: f64, stored_at_ms: f64, now_ms: f64) -> bool {
+    let ttl = match kind {
+        "forever" => Ttl::Forever,
+        "for" => Ttl::For { ms: ms as u64 },
+        _ => Ttl::DoNotCache,
+    };
+    ttl.is_fresh(stored_at_ms as u64, now_ms as u64)
+}
+
+/// The delay (ms) before retry number `retry`, given `Retry-After` and the time now; `None`
+/// when it is time to give up.
+#[wasm_bindgen(js_name = healthRetryDelay)]
+pub fn health_retry_delay(retry: u32, retry_after: Option<String>, now_ms: f64) -> Option<f64> {
+    Policy::DEFAULT
+        .retry_delay(retry, retry_after.as_deref(), now_ms as u64)
+        .map(|ms| ms as f64)
+}
