@@ -1,10 +1,11 @@
 // The service worker: context menus, the keyboard command, classification for the page overlay,
 // and copying. It may be stopped at any time, so every listener is registered at the top level,
 // waits for the one `ready` promise, and reads state from chrome.storage, never from globals.
-import { initCore, auditBatch, affiliateLink, marketplaces, coverage } from './core.js';
+import { initCore, auditBatch, affiliateLink, marketplaces, coverage, classifyBatch } from './core.js';
 import { loadSettings, saveProfile, STORAGE_KEY } from './settings.js';
 import { MSG, t } from './messages.js';
 import { validateImport, describeErrors } from './import.js';
+import { permitted, newRun, checkLinks, expandLink, checkAvailability, setPolicy, clearCache } from './live.js';
 
 const workerStart = performance.now();
 const ready = initCore().then(() => ({ coreReadyMs: performance.now() - workerStart }));
@@ -81,7 +82,7 @@ async function toast(tabId, message) {
       chrome.scripting.executeScript({
         target: { tabId },
         func: (m) => globalThis.linkscopeToast(m),
-        args: [{ ...message, optionsLabel: t('openOptions'), closeLabel: t('close') }],
+        args: [{ ...message, optionsLabel: t('openOptions'), grantLabel: t('liveGrantButton'), closeLabel: t('close') }],
       }),
     )
     .catch(() => {}); // Pages the extension may not touch (chrome://, the store) get no toast.
@@ -145,10 +146,161 @@ async function buildMenus() {
 async function onMenuClick(info, tab) {
   const tabId = tab?.id;
   const id = String(info.menuItemId);
+  if (id === 'copy' && isShort(info.linkUrl)) return copyShortLink(info.linkUrl, { tabId });
   if (id === 'copy') return copyAffiliateLink(info.linkUrl, { tabId });
   if (id.startsWith('copy-for:')) return copyAffiliateLink(info.linkUrl, { tabId, marketplace: id.slice('copy-for:'.length) });
   if (id === 'copy-page') return copyAffiliateLink(info.pageUrl, { tabId });
   if (id === 'inspect') return inspect(tabId);
+}
+
+// ---- Live checks (issue 9): only on the user's action, only to Amazon, never with the tag ----
+
+/** Opens the page that explains what a live check reaches, then asks the browser (from its button). */
+async function openGrant(then = {}) {
+  const query = new URLSearchParams(Object.entries(then).filter(([, v]) => v !== undefined)).toString();
+  await chrome.windows.create({ url: `grant.html${query ? `?${query}` : ''}`, type: 'popup', width: 480, height: 520 });
+}
+
+const isShort = (url) => classifyBatch([url])[0].kind === 'short';
+
+/** The audit finding of a short link's target (its verdict is the short link's now), or null. */
+function targetFinding(profile, target) {
+  return target ? auditBatch(profile, [target]).findings[0] ?? null : null;
+}
+
+/**
+ * Checks links (found on the page `page`) for the overlay: `post` gets `{ type: 'start', total }`,
+ * then `{ type: 'result', index, state, health, title, target, finding, why }` per link as it
+ * comes. Resolves to `{ needsPermission }` or `{ requests, cached, retries, total }`.
+ */
+async function liveCheck(links, page, run, post) {
+  await ready;
+  if (!(await permitted())) return { needsPermission: true };
+  const { settings } = await loadSettings();
+  const { total } = await checkLinks(links, page, run, {
+    onStart: (n) => post({ type: 'start', total: n }),
+    onResult: (index, r) => post({
+      type: 'result', index, state: r.health?.kind ?? null, ...r, finding: targetFinding(settings.profile, r.target),
+    }),
+  });
+  return { total, requests: run.requests, cached: run.cached, retries: run.retries };
+}
+
+/** The overlay's live-check port: `{ type: 'check', links, page }`, `{ type: 'cancel' }`; closing it cancels. */
+function serveLivePort(port) {
+  const run = newRun();
+  port.onDisconnect.addListener(() => run.cancel());
+  port.onMessage.addListener((msg) => {
+    if (msg?.type === 'cancel') run.cancel();
+    if (msg?.type === 'grant') openGrant({ tab: port.sender?.tab?.id }).catch(() => {});
+    if (msg?.type !== 'check') return;
+    const post = (m) => {
+      try {
+        port.postMessage(m);
+      } catch {} // the page went away
+    };
+    liveCheck(msg.links, msg.page, run, post).then(
+      (summary) => post({ type: 'done', ...summary }),
+      (e) => post({ type: 'done', cancelled: run.signal.aborted, error: run.signal.aborted ? null : e.message }),
+    );
+  });
+}
+
+/** Runs the panel's check on a tab (after showing the overlay): `{ links: [{ href, verdict, health, target, title }] }`. */
+async function checkPage(tabId) {
+  await inspect(tabId);
+  const [{ result }] = await chrome.scripting.executeScript({
+    target: { tabId },
+    func: () => globalThis.linkscopeOverlay.checkLinks(),
+  });
+  if (result?.error) throw new Error(result.error);
+  return result;
+}
+
+/** A short link's target and its verdict: `{ target, verdict, expansion }`; null target when it reached no Amazon page. */
+async function expand(url) {
+  await ready;
+  if (!(await permitted())) throw new Error(t('liveNeedsPermission'));
+  const expansion = await expandLink(url, newRun());
+  if (!expansion) throw new Error(t('liveNotShort'));
+  const { settings } = await loadSettings();
+  const target = expansion.outcome.kind === 'target' ? expansion.outcome.url : null;
+  return { target, verdict: targetFinding(settings.profile, target)?.verdict ?? 'short', expansion };
+}
+
+/** Right-click "Copy affiliate link" on a short link: expands it, then copies the user's link for the target. */
+async function copyShortLink(url, { tabId } = {}) {
+  await ready;
+  if (!(await permitted())) {
+    await toast(tabId, { title: t('copyNotPossible'), text: t('liveGrantHowTo'), grantButton: true });
+    throw new Error(t('liveNeedsPermission'));
+  }
+  const { target } = await expand(url);
+  if (!target) {
+    await toast(tabId, { title: t('copyNotPossible'), text: t('liveShortNoTarget') });
+    throw new Error(t('liveShortNoTarget'));
+  }
+  return copyAffiliateLink(target, { tabId });
+}
+
+/** A search on a marketplace for `words`, tagged as the core tags any store page (null when no ID of the user's earns there). */
+function taggedSearch(profile, domain, words) {
+  try {
+    return affiliateLink(profile, `https://www.${domain}/s?k=${encodeURIComponent(words)}`, domain).url;
+  } catch {
+    return null;
+  }
+}
+
+const MISSING = new Set(['notFound', 'redirected']);
+
+/**
+ * Availability of a product (ASIN or link) in every covered marketplace (`all`: all 22):
+ * `[{ marketplace, health, title, url, search, why }]`, `url` the user's tagged product link, or
+ * where the marketplace doesn't carry it a tagged search for the title (`search: true`), or null
+ * when no tracking ID of the user's earns there. `onEach` gets each row as it comes.
+ */
+async function availability(input, { all = false, run = newRun(), onEach = () => {} } = {}) {
+  await ready;
+  if (!(await permitted())) throw new Error(t('liveNeedsPermission'));
+  const { settings } = await loadSettings();
+  const profile = settings.profile;
+  const domains = all ? [] : coverage(profile).filter((c) => c.coverage !== 'none').map((c) => c.marketplace);
+  const row = ({ marketplace, check }) => {
+    const missing = MISSING.has(check.health.kind) && !(check.health.kind === 'redirected' && check.health.to === 'product');
+    let url = null;
+    if (!missing) {
+      try {
+        url = affiliateLink(profile, input, marketplace).url;
+      } catch {}
+    }
+    return { marketplace, health: check.health, title: check.title ?? null, url, search: missing, why: check.why };
+  };
+  const found = await checkAvailability(input, domains, run, (r) => onEach(row(r)));
+  const words = found.map((r) => r.check.title).find(Boolean) ?? found[0]?.check.asin ?? String(input);
+  return found.map((r) => {
+    const out = row(r);
+    if (out.search) out.url = taggedSearch(profile, r.marketplace, words);
+    return out;
+  });
+}
+
+/** The popup's availability port: `{ type: 'availability', input, all }`; closing it cancels. */
+function serveAvailabilityPort(port) {
+  const run = newRun();
+  port.onDisconnect.addListener(() => run.cancel());
+  port.onMessage.addListener((msg) => {
+    if (msg?.type !== 'availability') return;
+    const post = (m) => {
+      try {
+        port.postMessage(m);
+      } catch {}
+    };
+    availability(msg.input, { all: msg.all, run, onEach: (r) => post({ type: 'row', row: r }) }).then(
+      (rows) => post({ type: 'done', rows, requests: run.requests, cached: run.cached }),
+      (e) => post({ type: 'done', error: e.message }),
+    );
+  });
 }
 
 // ---- Listeners, all registered synchronously -----------------------------------------------
@@ -171,6 +323,11 @@ chrome.commands.onCommand.addListener((command, tab) => {
   if (command === 'inspect-links' && tab?.id !== undefined) inspect(tab.id).catch((e) => console.warn('Linkscope:', e.message));
 });
 
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name === 'live-check') serveLivePort(port);
+  if (port.name === 'availability') serveAvailabilityPort(port);
+});
+
 chrome.runtime.onMessage.addListener((msg, sender, respond) => {
   const reply = (work) => {
     work.then(respond, (e) => respond({ error: e.message }));
@@ -191,6 +348,13 @@ chrome.runtime.onMessage.addListener((msg, sender, respond) => {
     case MSG.openOptions:
       chrome.runtime.openOptionsPage();
       return false;
+    case MSG.openGrant:
+      openGrant({ tab: msg.tabId ?? sender.tab?.id }).catch(() => {});
+      return false;
+    case MSG.liveGranted:
+      // The grant page's button was pressed: run the check the user asked for in that tab.
+      if (msg.tabId) checkPage(msg.tabId).catch((e) => console.warn('Linkscope:', e.message));
+      return false;
     default:
       return false; // not for the worker (e.g. the offscreen document's messages)
   }
@@ -202,5 +366,11 @@ globalThis.linkscope = {
   copyAffiliateLink,
   importSettings,
   pageSummary,
+  checkPage,
+  availability: (input, options) => availability(input, options),
+  expand,
+  livePermitted: permitted,
+  livePolicy: setPolicy,
+  clearLiveCache: clearCache,
   startup: () => ready.then((timing) => ({ ...timing })),
 };

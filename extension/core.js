@@ -187,19 +187,27 @@ export const healthAvailability = guarded((input, marketplaces = []) => JSON.par
  */
 export const healthExpandStep = guarded((url, answers, failure) =>
   JSON.parse(wasm.healthExpandStep(url, answers.map((a) => (a.location ? `${a.status} ${a.location.replace(/[\r\n]/g, '')}` : `${a.status}`)).join('\n'), failure)));
-/** A scanner of a product page's body: `feed(bytes)` is true once enough is read; `judge(response)` once. */
+/**
+ * A scanner of a product page's body: `feed(bytes)` is true once enough is read; `judge(response)`
+ * once, or `free()` when the read failed.
+ */
 export function healthScanner(cap) {
-  const scanner = guarded(() => new wasm.HealthScanner(cap))();
+  let scanner = guarded(() => new wasm.HealthScanner(cap))();
+  const free = () => {
+    scanner?.free();
+    scanner = null;
+  };
   return {
     feed: guarded((bytes) => scanner.feed(bytes)),
-    /** `{ check, retryable, broken, ttl }` for `{ requested, finalUrl, status, location, contentType }`; frees the scanner. */
+    /** `{ check, retryable, broken, ttl }` for `{ requested, finalUrl, status, location, contentType }`. */
     judge: guarded((r) => {
       try {
         return JSON.parse(scanner.judge(r.requested, r.finalUrl ?? '', r.status, r.location ?? undefined, r.contentType ?? undefined));
       } finally {
-        scanner.free();
+        free();
       }
     }),
+    free,
   };
 }
 /** `{ check, retryable, broken, ttl }` for a request with no HTTP answer: `kind` timeout (after `ms`), tooManyRedirects or network. */

@@ -6,6 +6,8 @@ export const MSG = Object.freeze({
   pageSummary: 'pageSummary', // popup -> worker: { tabId } -> { summary } or { error }
   inspect: 'inspect', // popup -> worker: { tabId } -> { links, summary } or { error }
   openOptions: 'openOptions', // toast -> worker
+  openGrant: 'openGrant', // toast, popup -> worker: { tabId? } opens the page that asks for live-check access
+  liveGranted: 'liveGranted', // grant page -> worker: { tabId } access granted, run that tab's check
   clipboardWrite: 'clipboardWrite', // worker -> offscreen document: { text } -> { ok }
 });
 

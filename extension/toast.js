@@ -18,7 +18,7 @@
       button { background: #3a3b41; color: #e4e2e6; border-color: #5d5e66; }
     }`;
 
-  globalThis.linkscopeToast = ({ title, text, optionsButton, optionsLabel, closeLabel }) => {
+  globalThis.linkscopeToast = ({ title, text, optionsButton, optionsLabel, grantButton, grantLabel, closeLabel }) => {
     document.querySelector('linkscope-toast')?.remove();
     const host = document.createElement('linkscope-toast');
     host.style.setProperty('all', 'initial', 'important');
@@ -38,12 +38,17 @@
       open.addEventListener('click', () => chrome.runtime.sendMessage({ type: 'openOptions' }));
       actions.append(open);
     }
+    if (grantButton) {
+      const grant = Object.assign(document.createElement('button'), { textContent: grantLabel });
+      grant.addEventListener('click', () => chrome.runtime.sendMessage({ type: 'openGrant' }));
+      actions.append(grant);
+    }
     const close = Object.assign(document.createElement('button'), { textContent: closeLabel });
     close.addEventListener('click', () => host.remove());
     actions.append(close);
     box.append(heading, body, actions);
     root.append(box);
     document.documentElement.append(host);
-    setTimeout(() => host.remove(), optionsButton ? 10000 : 4000);
+    setTimeout(() => host.remove(), optionsButton || grantButton ? 10000 : 4000);
   };
 })();

@@ -1,0 +1,344 @@
+// Live link health (issue 9), the service worker's network layer. Only on an explicit user action
+// (a button, a menu item), never in the background: nothing here runs unless a caller asks. The
+// core (src/health, through core.js) says what to request, when to stop reading and what the
+// answer means; this module fetches: with no cookies or credentials, at most a few requests per
+// host at a time and spaced out, retrying rate limits and server errors after the core's delay,
+// reading a body only until the core has seen enough, caching answers in chrome.storage.local for
+// as long as the core says, and stopping everything on Cancel.
+//
+// Short links are expanded without ever loading their (tagged) target: each hop is fetched with
+// `redirect: 'manual'`, which stops at the redirect, and its status and `Location` are read from
+// `webRequest.onHeadersReceived` (observing only, for the short-link hosts, while an expansion
+// runs): a manual redirect's response hides them from fetch itself.
+import {
+  marketplaces, healthPolicy, healthPlan, healthAvailability, healthExpandStep, healthScanner,
+  healthJudgeFailure, healthIsFresh, healthRetryDelay,
+} from './core.js';
+
+// ---- Permissions -------------------------------------------------------------------------------
+
+/** Every store's and short-link host's pattern, from the core's table: what a check may reach. */
+export function hostPatterns() {
+  const { marketplaces: stores, shortHosts } = marketplaces();
+  const domains = stores.flatMap((m) => [m.domain, ...m.altDomains]);
+  return [...domains.map((d) => `https://*.${d}/*`), ...shortHosts.map((s) => `https://${s.host}/*`)];
+}
+
+const shortPatterns = () => marketplaces().shortHosts.map((s) => `https://${s.host}/*`);
+
+/** What a live check needs: the optional host permissions and observing short links' redirects. */
+export const livePermissions = () => ({ permissions: ['webRequest'], origins: hostPatterns() });
+
+/** Whether the user has granted what a live check needs. */
+export const permitted = () => chrome.permissions.contains(livePermissions());
+
+// ---- Policy, tunable by tests ------------------------------------------------------------------
+
+let overrides = {};
+const policy = () => ({ ...healthPolicy(), ...overrides });
+
+/** Changes the request policy for this worker's life (tests: a shorter interval). */
+export function setPolicy(changes) {
+  overrides = { ...changes };
+  return policy();
+}
+
+// ---- Cache ---------------------------------------------------------------------------------------
+
+async function fromCache(key) {
+  const entry = (await chrome.storage.local.get(key))[key];
+  return entry && healthIsFresh(entry.ttl, entry.at, Date.now()) ? entry.value : undefined;
+}
+
+async function toCache(key, value, ttl) {
+  if (ttl.kind !== 'doNotCache') await chrome.storage.local.set({ [key]: { value, ttl, at: Date.now() } });
+}
+
+/** Forgets every cached result (keys start as the core makes them: `linkscope/health/…`). */
+export async function clearCache() {
+  const keys = Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('linkscope/health/'));
+  await chrome.storage.local.remove(keys);
+  return keys.length;
+}
+
+// ---- Politeness: per-host concurrency and spacing ----------------------------------------------
+
+const hosts = new Map(); // host -> { active, last, queue, timer }
+
+/** Waits for a turn at `host`; resolves to the function that ends it. */
+function turn(host, signal) {
+  if (!hosts.has(host)) hosts.set(host, { active: 0, last: -Infinity, queue: [], timer: 0 });
+  const h = hosts.get(host);
+  return new Promise((resolve, reject) => {
+    const waiter = { resolve, reject };
+    h.queue.push(waiter);
+    signal.addEventListener('abort', () => {
+      const i = h.queue.indexOf(waiter);
+      if (i >= 0) h.queue.splice(i, 1);
+      reject(signal.reason);
+    }, { once: true });
+    next(h);
+  });
+}
+
+function next(h) {
+  const p = policy();
+  if (h.timer || h.queue.length === 0 || h.active >= p.perHostConcurrency) return;
+  const wait = h.last + p.minIntervalMs - Date.now();
+  if (wait > 0) {
+    h.timer = setTimeout(() => {
+      h.timer = 0;
+      next(h);
+    }, wait);
+    return;
+  }
+  h.active += 1;
+  h.last = Date.now();
+  let ended = false;
+  h.queue.shift().resolve(() => {
+    if (ended) return;
+    ended = true;
+    h.active -= 1;
+    next(h);
+  });
+  next(h);
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts first. */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+/**
+ * Fetches `url` in a turn at its host, with the policy's timeout and the run's Cancel; `use(res)`
+ * reads the response within the same turn and timeout. Throws `{ failure }` on a transport error.
+ */
+async function fetchPolitely(url, init, run, use) {
+  const release = await turn(new URL(url).host, run.signal);
+  const ctrl = new AbortController();
+  const cancel = () => ctrl.abort();
+  run.signal.addEventListener('abort', cancel);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    ctrl.abort();
+  }, policy().timeoutMs);
+  run.requests += 1;
+  try {
+    const res = await fetch(url, { ...init, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal: ctrl.signal });
+    return await use(res, ctrl);
+  } catch (e) {
+    if (run.signal.aborted) throw run.signal.reason;
+    throw { failure: timedOut ? 'timeout' : 'network', message: e?.message ?? String(e) };
+  } finally {
+    clearTimeout(timer);
+    run.signal.removeEventListener('abort', cancel);
+    release();
+  }
+}
+
+// ---- Product checks ------------------------------------------------------------------------------
+
+/** One GET of a bare product URL, read until the core has seen enough: `{ check, retryable, ttl, retryAfter }`. */
+async function checkOnce(url, run) {
+  const p = policy();
+  try {
+    return await fetchPolitely(url, { redirect: 'follow' }, run, async (res, ctrl) => {
+      const scanner = healthScanner(p.bodyCap);
+      const reader = res.body?.getReader();
+      try {
+        while (reader) {
+          const { done, value } = await reader.read();
+          if (done || scanner.feed(value)) break;
+        }
+      } catch (e) {
+        scanner.free();
+        throw e;
+      }
+      ctrl.abort(); // enough read: the rest of the page is never downloaded
+      const judged = scanner.judge({ requested: url, finalUrl: res.url, status: res.status, contentType: res.headers.get('content-type') });
+      return { ...judged, retryAfter: res.headers.get('retry-after') };
+    });
+  } catch (e) {
+    if (!e?.failure) throw e;
+    return healthJudgeFailure(url, e.failure, p.timeoutMs, e.message);
+  }
+}
+
+/** The check of a planned request (`{ url, key }`), from the cache or from Amazon, retried as the core says. */
+async function check(req, run) {
+  const hit = await fromCache(req.key);
+  if (hit) {
+    run.cached += 1;
+    return hit;
+  }
+  for (let retry = 0; ; retry++) {
+    const judged = await checkOnce(req.url, run);
+    const delay = judged.retryable ? healthRetryDelay(retry, judged.retryAfter, Date.now()) : undefined;
+    if (delay === undefined) {
+      await toCache(req.key, judged.check, judged.ttl);
+      return judged.check;
+    }
+    run.retries += 1;
+    await sleep(delay, run.signal);
+  }
+}
+
+// ---- Short links -----------------------------------------------------------------------------------
+
+const hops = new Map(); // URL being expanded -> resolve({ status, location })
+let observing = 0;
+
+function onHeaders(details) {
+  const resolve = hops.get(details.url);
+  if (!resolve) return;
+  const location = details.responseHeaders?.find((h) => h.name.toLowerCase() === 'location')?.value ?? null;
+  resolve({ status: details.statusCode, location });
+}
+
+/** Observes short-link hosts' answers while `work` runs (nothing is blocked or changed). */
+async function observingRedirects(work) {
+  if (!chrome.webRequest) throw new Error('webRequest is not granted');
+  if (observing++ === 0) {
+    chrome.webRequest.onHeadersReceived.addListener(onHeaders, { urls: shortPatterns(), tabId: -1 }, ['responseHeaders']);
+  }
+  try {
+    return await work();
+  } finally {
+    if (--observing === 0) chrome.webRequest.onHeadersReceived.removeListener(onHeaders);
+  }
+}
+
+/** One hop of a short link, without following it: `{ status, location }`. */
+async function hop(url, run) {
+  const seen = new Promise((resolve) => hops.set(url, resolve));
+  try {
+    return await fetchPolitely(url, { redirect: 'manual' }, run, async (res, ctrl) => {
+      ctrl.abort(); // nothing of a short link's body is needed
+      if (res.type !== 'opaqueredirect') return { status: res.status, location: null };
+      const timeout = sleep(policy().timeoutMs, run.signal).then(() => ({ status: 0, location: null }));
+      return Promise.race([seen, timeout]);
+    });
+  } finally {
+    hops.delete(url);
+  }
+}
+
+/** The expansion of a planned short link (`{ url, key }`): from the cache, or hop by hop. */
+async function expand(req, run) {
+  const hit = await fromCache(req.key);
+  if (hit) {
+    run.cached += 1;
+    return hit;
+  }
+  const answers = [];
+  let failure;
+  for (;;) {
+    const step = healthExpandStep(req.url, answers, failure);
+    if (step.expansion) {
+      await toCache(req.key, step.expansion, step.ttl);
+      return step.expansion;
+    }
+    try {
+      const answer = await hop(step.next, run);
+      if (answer.status === 0) failure = 'no answer from the short-link host';
+      else answers.push(answer);
+    } catch (e) {
+      if (!e?.failure) throw e;
+      failure = e.message;
+    }
+  }
+}
+
+// ---- Runs ----------------------------------------------------------------------------------------------
+
+/** A run of requests that Cancel stops: `{ signal, cancel(), requests, cached, retries }`. */
+export function newRun() {
+  const ctrl = new AbortController();
+  return {
+    signal: ctrl.signal,
+    cancel: () => ctrl.abort(new DOMException('Cancelled', 'AbortError')),
+    requests: 0,
+    cached: 0,
+    retries: 0,
+  };
+}
+
+/**
+ * What a short link's expansion says when it did not reach a product to check: a state as a
+ * check's `health`, or null (it reached an Amazon page that is not a product, e.g. a search).
+ */
+function expansionHealth(expansion) {
+  const o = expansion.outcome;
+  switch (o.kind) {
+    case 'target': return null;
+    case 'notAmazon': return { kind: 'redirected', to: 'notAmazon', url: o.url };
+    case 'notFound': return { kind: 'notFound' };
+    case 'blocked': return { kind: 'blocked', reason: o.status === 429 ? 'rateLimited' : 'forbidden' };
+    case 'error': return { kind: 'error', reason: 'network', message: o.message };
+    default: return { kind: 'error', reason: 'http', message: o.kind === 'noRedirect' ? `HTTP ${o.status}` : o.kind };
+  }
+}
+
+/**
+ * Checks links found on the page at `base`: expands the short links and checks each distinct
+ * product once (the core's plan; a short link's target shares the check of the same product).
+ * `onStart(total)` gets the number of links with something to check; `onResult(index, result)` is called once per checkable link as soon as it is known, `result`
+ * being `{ health, title, target, why }` (`health` as the core gives it, or null for a short link
+ * to an Amazon page that is not a product). Resolves to `{ total, results }` by link index.
+ */
+export async function checkLinks(links, base, run, { onStart = () => {}, onResult = () => {} } = {}) {
+  const plan = healthPlan(links, base);
+  const results = new Array(links.length);
+  const total = plan.links.filter((l) => l.check !== null || l.expansion !== null).length;
+  onStart(total);
+  const memo = new Map(); // cache key -> the check's promise
+  const checkOf = (req) => {
+    if (!memo.has(req.key)) memo.set(req.key, check(req, run));
+    return memo.get(req.key);
+  };
+  const done = (i, result) => {
+    results[i] = result;
+    onResult(i, result);
+  };
+  const result = (found, target) => ({ health: found.health, title: found.title ?? null, target, why: found.why });
+  const direct = plan.links.map(async (l, i) => {
+    if (l.check !== null) done(i, result(await checkOf(plan.checks[l.check]), null));
+  });
+  const short = plan.expansions.length === 0 ? [] : [observingRedirects(() => Promise.all(plan.expansions.map(async (req, e) => {
+    const expansion = await expand(req, run);
+    const target = expansion.outcome.url ?? null;
+    const health = expansionHealth(expansion);
+    const [targetCheck] = health ? [] : healthPlan([target]).checks;
+    const found = targetCheck ? result(await checkOf(targetCheck), target) : { health, title: null, target, why: expansion.outcome.kind };
+    plan.links.forEach((l, i) => l.expansion === e && done(i, found));
+  })))];
+  await Promise.all([...direct, ...short]);
+  return { total, results };
+}
+
+/** Expands one short link (any URL the core reads as one): the expansion, or null for other links. */
+export async function expandLink(url, run) {
+  const plan = healthPlan([url]);
+  if (plan.expansions.length === 0) return null;
+  return observingRedirects(() => expand(plan.expansions[0], run));
+}
+
+/**
+ * Checks one product (ASIN or link) in `domains` (every marketplace when empty): resolves to
+ * `[{ marketplace, check }]` in the order given; `onResult` as each arrives.
+ */
+export async function checkAvailability(input, domains, run, onResult = () => {}) {
+  const plan = healthAvailability(input, domains);
+  return Promise.all(plan.checks.map(async (req) => {
+    const found = { marketplace: req.marketplace, check: await check(req, run) };
+    onResult(found);
+    return found;
+  }));
+}
