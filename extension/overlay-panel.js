@@ -49,12 +49,24 @@
     .foot button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
       border-radius: 6px; padding: 3px 10px; cursor: pointer; }
     .note { flex: 1 1 100%; font-size: 11px; color: #4a4f57; }
+    .live { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid #e3e3e8; }
+    .live button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
+      border-radius: 6px; padding: 3px 10px; cursor: pointer; }
+    .live button.check { background: #e47911; border-color: #e47911; color: #1b1b1f; font-weight: 600; }
+    .live button:disabled { opacity: .55; cursor: default; }
+    .live .progress { flex: 1; font-size: 12px; color: #4a4f57; }
+    .live .ask { flex: 1 1 100%; font-size: 12px; }
+    .live progress { flex: 1 1 100%; height: 6px; accent-color: #e47911; }
+    .chips.states:empty { display: none; }
+    .state { font-weight: 600; color: var(--c); }
     @media (max-width: 520px) { .panel { max-height: 42vh; } }
     @media (prefers-color-scheme: dark) {
       .panel { background: #1e1f24; color: #e4e2e6; } .scope, .chips, .foot { border-color: #3a3b41; }
       .row:hover { background: #2b2c31; } .href, .more, .none, .note, .scope { color: #b4b6be; }
       .chip[aria-pressed="true"] { color: #111; } .icon { color: #111; }
-      .foot button { background: #2b2c31; border-color: #8a8d96; }
+      .foot button, .live button { background: #2b2c31; border-color: #8a8d96; }
+      .live button.check { background: #f0a04b; border-color: #f0a04b; color: #111; }
+      .live, .chips.states { border-color: #3a3b41; } .live .progress { color: #b4b6be; }
     }`;
 
   // Like messages.js `plural()` and `count()` (this classic script cannot import them).
@@ -93,6 +105,15 @@
       chips.append(chip);
       chipOf.set(verdict, chip);
     }
+    const states = el('div', { className: 'chips states', role: 'group', ariaLabel: t('filterByState') });
+    const stateChips = new Map();
+    for (const s of o.STATES) {
+      const chip = el('button', { className: `chip h-${s}` });
+      chip.dataset.state = s;
+      chip.setAttribute('aria-pressed', 'false');
+      chip.addEventListener('click', () => setFilter(filter === `h:${s}` ? null : `h:${s}`));
+      stateChips.set(s, chip);
+    }
     const list = el('ul', { className: 'list', ariaLabel: t('overlayList') });
     const live = el('div', { className: 'sr', role: 'status' });
     const button = (text, onClick) => {
@@ -100,13 +121,24 @@
       b.addEventListener('click', onClick);
       return b;
     };
+    const checkButton = button(t('liveCheckLinks'), () => o.checkLinks());
+    checkButton.className = 'check';
+    const cancelButton = button(t('liveCancel'), () => o.cancelCheck());
+    cancelButton.className = 'cancel';
+    const progressText = el('span', { className: 'progress', role: 'status' });
+    const progressBar = el('progress', { max: 1, value: 0 });
+    progressBar.setAttribute('aria-hidden', 'true');
+    const ask = el('p', { className: 'ask' }, t('liveGrantInPanel'));
+    const grantButton = button(t('liveGrantButton'), () => o.grant());
+    grantButton.className = 'grant';
+    const liveBar = el('div', { className: 'live' }, checkButton, progressText, cancelButton, progressBar, ask, grantButton);
     const clear = button(t('overlayClear'), () => o.clear());
     clear.className = 'clear';
     const foot = el('div', { className: 'foot' }, el('span', { className: 'note' }, t('readOnlyNote')), clear,
       button(t('exportCsv'), o.exportCsv), button(t('exportJson'), o.exportJson));
     const panel = el('section', { className: 'panel', dir },
       el('div', { className: 'head' }, title, collapse, move, close),
-      el('div', { className: 'body' }, scope, chips, list, foot, live));
+      el('div', { className: 'body' }, scope, liveBar, chips, states, list, foot, live));
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-labelledby', 'ls-title');
     let filter = null;
@@ -147,13 +179,16 @@
 
     function row(e) {
       const f = e.finding;
-      const [what, ...rest] = o.details(f);
+      const [what, ...rest] = o.details(f, e.live);
+      const s = e.live?.state;
       const b = el('button', { className: 'row' },
         el('span', { className: `icon v-${f.verdict}`, ariaHidden: 'true' }, o.VERDICTS[f.verdict].icon),
         el('span', {},
           // Each part isolated (<bdi>), so that a store and an ASIN keep their places in Arabic.
           el('span', { className: 'what' }, ...[o.label(f.verdict), f.marketplace, f.asin].filter(Boolean)
-            .flatMap((part, i) => [i ? ' · ' : '', el('bdi', {}, part)])),
+            .flatMap((part, i) => [i ? ' · ' : '', el('bdi', {}, part)]),
+          ...(s ? [' · ', el('bdi', { className: `state h-${s}` }, `${o.HEALTH[s].icon} ${o.stateLabel(s)}`)] : [])),
+          ...(e.live?.title ? [el('span', { className: 'href', dir: 'auto' }, e.live.title)] : []),
           el('span', { className: 'href', dir: 'ltr' }, e.href),
           el('span', { className: 'sr' }, `. ${rest.join('. ')}`)));
       b.addEventListener('click', () => {
@@ -184,11 +219,38 @@
         unreachable.crossOriginFrames ? t('overlayCrossOrigin', count(unreachable.crossOriginFrames)) : '',
       ].filter(Boolean).join(' ');
       const focused = rows.get(o.root.activeElement);
-      const shown = o.entries().filter((e) => !filter || e.finding.verdict === filter);
+      for (const [st, chip] of stateChips) {
+        chip.textContent = `${o.HEALTH[st].icon} ${o.stateLabel(st)} ${count(s.health[st])}`;
+        chip.setAttribute('aria-pressed', String(filter === `h:${st}`));
+      }
+      states.replaceChildren(...[...stateChips].filter(([st]) => s.health[st] > 0 || filter === `h:${st}`).map(([, chip]) => chip));
+      updateLive();
+      const shown = o.entries().filter((e) => o.matches(e, filter));
       list.replaceChildren(...shown.slice(0, LIST_LIMIT).map(row));
       if (shown.length > LIST_LIMIT) list.append(el('li', { className: 'more' }, t('moreLinks', count(shown.length - LIST_LIMIT))));
       if (shown.length === 0) list.append(el('li', { className: 'none' }, t('noAmazonLinks')));
       if (focused) [...list.querySelectorAll('.row')].find((b) => rows.get(b) === focused)?.focus();
+    }
+
+    /** The live check's bar: the button, progress ("Checked 12 of 40"), Cancel, or the way to grant access. */
+    function updateLive() {
+      const st = o.liveStatus() ?? { phase: 'idle' };
+      const running = st.phase === 'running';
+      checkButton.disabled = running;
+      checkButton.textContent = t(st.phase === 'done' || st.phase === 'cancelled' ? 'liveCheckAgain' : 'liveCheckLinks');
+      cancelButton.hidden = !running;
+      progressBar.hidden = !running;
+      progressBar.max = Math.max(1, st.total ?? 0);
+      progressBar.value = st.done ?? 0;
+      ask.hidden = grantButton.hidden = st.phase !== 'permission';
+      progressText.textContent = {
+        running: st.total ? t('liveProgress', count(st.done), count(st.total)) : t('liveStarting'),
+        done: t('liveDone', count(st.done), count(st.total)),
+        cancelled: t('liveCancelled', count(st.done), count(st.total)),
+        error: st.message ?? '',
+        permission: '',
+        idle: t('liveHint'),
+      }[st.phase] ?? '';
     }
 
     function open() {
@@ -208,7 +270,10 @@
     arrange();
     open();
 
-    return { update, open, close: closePanel, destroy: () => panel.remove(), element: panel };
+    return {
+      update, open, close: closePanel, destroy: () => panel.remove(), element: panel,
+      askPermission: () => grantButton.focus(),
+    };
   }
 
   /** The remembered corner and collapsed state. */

@@ -22,6 +22,18 @@
   };
   const ORDER = Object.keys(VERDICTS);
   const label = (verdict) => t(`verdict_${verdict}`);
+  // Live states (after "Check links"): the badge's marker shows the state's icon in its colour.
+  const HEALTH = {
+    available: { icon: '●', light: '#1a7f37', dark: '#56d364' },
+    otherSellersOnly: { icon: '◑', light: '#8a5a00', dark: '#e3b341' },
+    unavailable: { icon: '○', light: '#a34f00', dark: '#f0a04b' },
+    notFound: { icon: '✕', light: '#c62828', dark: '#ff8a80' },
+    redirected: { icon: '↪', light: '#6f42c1', dark: '#c3a6ff' },
+    blocked: { icon: '◌', light: '#55606e', dark: '#b1bac4' },
+    error: { icon: '‽', light: '#8b1a1a', dark: '#ff9e9e' },
+  };
+  const STATES = Object.keys(HEALTH);
+  const stateLabel = (state) => t(`health_${state}`);
   const RESCAN_MS = 150; // wait for a burst of page changes to end before looking again
   const SLICE_MS = 8; // longest stretch of work before yielding to the page
   const BATCH = 2000; // links classified per message
@@ -46,6 +58,8 @@
     rescanTimer: 0,
     scanning: Promise.resolve(),
     timing: null,
+    live: null, // the check running: { port, total, done, promise }
+    liveStatus: null, // what the panel says about it: { phase, done, total, message }
   };
 
   // ---- Finding links ------------------------------------------------------------------------
@@ -243,42 +257,137 @@
   function summary() {
     const counts = Object.fromEntries(ORDER.map((v) => [v, 0]));
     for (const e of state.entries) counts[e.finding.verdict] += 1;
-    return { total: state.entries.length, ...counts };
+    const states = Object.fromEntries(STATES.map((s) => [s, 0]));
+    for (const e of state.entries) if (e.live?.state) states[e.live.state] += 1;
+    return { total: state.entries.length, ...counts, health: states };
   }
 
   // ---- What an entry looks like -------------------------------------------------------------
 
-  /** The details of a finding, one line each: verdict and store, ASIN, tag, coverage, what to do. */
-  function details(f) {
+  /**
+   * The details of a finding, one line each: verdict and store, ASIN, tag, coverage, what to do;
+   * after a live check (`live`), its state, the product's title and a short link's target.
+   */
+  function details(f, live) {
     return [
       `${label(f.verdict)} — ${f.marketplace ?? t('unknownMarketplace')}`,
       f.asin ? `ASIN ${f.asin}` : null,
       `${t('tag')}: ${f.tag ?? t('none')}`,
       f.coverage ? `${t('coverage')}: ${t(`coverage_${f.coverage}`)}` : null,
       t(`advice_${f.verdict}`),
+      ...liveDetails(live),
     ].filter(Boolean);
   }
 
+  function liveDetails(live) {
+    if (!live) return [];
+    const where = live.health?.kind === 'redirected' ? ` (${t(`redirect_${live.health.to}`)})` : '';
+    return [
+      live.state ? `${t('healthLabel')}: ${stateLabel(live.state)}${where}` : t('healthNotProduct'),
+      live.title ? `${t('healthTitle')}: ${live.title}` : null,
+      live.target ? `${t('healthTarget')}: ${live.target}` : null,
+      live.state === 'blocked' || live.state === 'error' ? t(`healthAdvice_${live.state}`) : null,
+    ];
+  }
+
   function look(e) {
+    const s = e.live?.state;
     return {
-      className: `v-${e.finding.verdict}`,
-      icon: VERDICTS[e.finding.verdict].icon,
-      details: () => details(e.finding).map((line, i) => Object.assign(document.createElement('div'), { className: i ? '' : 'what', textContent: line })),
+      className: `v-${e.finding.verdict}${s ? ` h-${s}` : ''}`,
+      icon: s ? HEALTH[s].icon : VERDICTS[e.finding.verdict].icon,
+      details: () => details(e.finding, e.live).map((line, i) => Object.assign(document.createElement('div'), { className: i ? '' : 'what', textContent: line })),
     };
   }
+
+  // ---- Live check ---------------------------------------------------------------------------
+
+  /** Whether an entry passes the panel's filter: a verdict, or a live state (`h:notFound`). */
+  const matches = (e, filter) => !filter || (filter.startsWith('h:') ? e.live?.state === filter.slice(2) : e.finding.verdict === filter);
+
+  function setLiveStatus(status) {
+    state.liveStatus = status;
+    state.panel?.update();
+  }
+
+  /**
+   * Checks the page's Amazon links live (the panel's "Check links"): the service worker expands
+   * short links and checks each product, and results arrive one by one into badges and panel.
+   * Resolves to `{ links: [{ href, verdict, health, target, title }] }` in document order, or
+   * `{ needsPermission }` / `{ cancelled }` / `{ error }`.
+   */
+  function checkLinks() {
+    if (!state.host) return Promise.resolve({ error: 'the overlay is not shown' });
+    if (state.live) return state.live.promise;
+    const entries = [...state.entries];
+    const port = chrome.runtime.connect({ name: 'live-check' });
+    const live = { port, total: 0, done: 0 };
+    state.live = live;
+    setLiveStatus({ phase: 'running', done: 0, total: 0 });
+    live.promise = new Promise((resolve) => {
+      const finish = (answer, status) => {
+        if (state.live === live) state.live = null;
+        setLiveStatus(status);
+        try {
+          port.disconnect();
+        } catch {}
+        resolve(answer);
+      };
+      port.onMessage.addListener((msg) => {
+        if (msg.type === 'start') {
+          live.total = msg.total;
+          setLiveStatus({ phase: 'running', done: 0, total: msg.total });
+        } else if (msg.type === 'result') {
+          const e = entries[msg.index];
+          if (!e) return;
+          // A short link's verdict becomes its target's (the finding of the target).
+          if (msg.finding) e.finding = { ...msg.finding, index: e.finding.index };
+          e.live = { state: msg.state, health: msg.health, title: msg.title, target: msg.target, why: msg.why };
+          if (state.byAnchor.get(e.anchor) === e) state.layer.redraw(e);
+          live.done += 1;
+          setLiveStatus({ phase: 'running', done: live.done, total: live.total });
+        } else if (msg.type === 'done') {
+          if (msg.needsPermission) {
+            finish({ needsPermission: true }, { phase: 'permission' });
+          } else if (msg.cancelled) {
+            finish({ cancelled: true }, { phase: 'cancelled', done: live.done, total: live.total });
+          } else if (msg.error) {
+            finish({ error: msg.error }, { phase: 'error', message: msg.error });
+          } else {
+            finish({ links: entries.map(liveReport), requests: msg.requests, cached: msg.cached },
+              { phase: 'done', done: live.done, total: live.total });
+          }
+        }
+      });
+      port.onDisconnect.addListener(() => {
+        if (state.live === live) finish({ cancelled: true }, { phase: 'cancelled', done: live.done, total: live.total });
+      });
+    });
+    port.postMessage({ type: 'check', links: entries.map((e) => e.href), page: document.baseURI });
+    return live.promise;
+  }
+
+  function cancelCheck() {
+    state.live?.port.postMessage({ type: 'cancel' });
+  }
+
+  const liveReport = (e) => ({
+    href: e.href, verdict: e.finding.verdict, health: e.live?.state ?? null, target: e.live?.target ?? null, title: e.live?.title ?? null,
+  });
 
   // ---- Export -------------------------------------------------------------------------------
 
   function report() {
     return {
       page: location.href,
-      links: state.entries.map((e) => ({ href: e.href, ...publicFields(e.finding) })),
+      links: state.entries.map((e) => ({ href: e.href, ...publicFields(e.finding), ...liveFields(e.live) })),
       summary: summary(),
       notInspected: { ...state.unreachable },
     };
   }
 
   const publicFields = (f) => ({ verdict: f.verdict, marketplace: f.marketplace, asin: f.asin, tag: f.tag, coverage: f.coverage });
+  /** A live check's result in the exports (nothing before a check). */
+  const liveFields = (live) => (live ? { health: live.state, title: live.title, target: live.target } : {});
 
   function toCsv() {
     const quote = (v) => {
@@ -286,7 +395,7 @@
       const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s; // no formulas in spreadsheets
       return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    const cols = ['href', 'verdict', 'marketplace', 'asin', 'tag', 'coverage'];
+    const cols = ['href', 'verdict', 'marketplace', 'asin', 'tag', 'coverage', 'health', 'title', 'target'];
     return [cols.join(','), ...report().links.map((l) => cols.map((c) => quote(l[c])).join(','))].join('\n') + '\n';
   }
 
@@ -302,7 +411,10 @@
   // ---- Life cycle ---------------------------------------------------------------------------
 
   function css() {
-    const colours = (scheme) => ORDER.map((v) => `.v-${v} { --c: ${VERDICTS[v][scheme]}; --line: ${VERDICTS[v].line}; }`).join('\n');
+    const colours = (scheme) => [
+      ...ORDER.map((v) => `.v-${v} { --c: ${VERDICTS[v][scheme]}; --line: ${VERDICTS[v].line}; }`),
+      ...STATES.map((s) => `.h-${s} { --hc: ${HEALTH[s][scheme]}; } .chip.h-${s}, .icon.h-${s} { --c: var(--hc); }`),
+    ].join('\n');
     return `${globalThis.linkscopePanel.CSS}
       .layer { position: fixed; inset: 0; overflow: hidden; pointer-events: none; contain: strict; }
       .badge[hidden], .box[hidden], .mark[hidden] { display: none; }
@@ -312,6 +424,7 @@
       .mark { display: flex; align-items: center; justify-content: center; border-radius: 50%; background: var(--c);
         color: #fff; font: 700 9px/1 system-ui, sans-serif; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
       .layer.measuring .mark { pointer-events: none; }
+      .badge[class*=" h-"] .mark { background: var(--hc); }
       .badge.flash .box { border-width: 3px; border-style: solid; box-shadow: 0 0 0 3px rgb(228 121 17 / .75); }
       .callout { position: fixed; top: 0; left: 0; max-width: min(320px, 90vw); padding: 6px 10px; border-radius: 8px;
         border-inline-start: 4px solid var(--c); background: #1b1b1f; color: #fff; font: 12px/1.4 system-ui, sans-serif;
@@ -365,11 +478,15 @@
     state.entries = inView.map((i) => state.byAnchor.get(i.anchor)).filter(Boolean);
     state.panel = globalThis.linkscopePanel.createPanel({
       root: state.root, prefs: await prefs, t, ORDER, VERDICTS, label, details, summary, entries: () => state.entries,
+      STATES, HEALTH, stateLabel, matches, liveStatus: () => state.liveStatus,
+      checkLinks: () => checkLinks().then((r) => r.needsPermission && state.panel?.askPermission()),
+      cancelCheck,
+      grant: () => chrome.runtime.sendMessage({ type: 'openGrant' }),
       unreachable: () => state.unreachable,
       where: () => ({ shadow: state.entries.filter((e) => e.where === 'shadow').length, frame: state.entries.filter((e) => e.where === 'frame').length }),
-      setFilter: (verdict) => {
-        state.filter = verdict;
-        state.layer.setFilter(verdict ? (e) => e.finding.verdict === verdict : null);
+      setFilter: (filter) => {
+        state.filter = filter;
+        state.layer.setFilter(filter ? (e) => matches(e, filter) : null);
       },
       showEntry: (e) => state.layer.pin(e),
       clear: () => hide(),
@@ -384,6 +501,7 @@
 
   /** Removes badges and panel. */
   function hide() {
+    cancelCheck();
     for (const o of state.observers.values()) o.disconnect();
     clearTimeout(state.rescanTimer);
     state.layer?.destroy();
@@ -391,7 +509,7 @@
     state.host?.remove();
     Object.assign(state, {
       host: null, root: null, layer: null, panel: null, entries: [], byAnchor: new Map(), known: new WeakMap(),
-      filter: null, observers: new Map(),
+      filter: null, observers: new Map(), live: null, liveStatus: null,
     });
   }
 
@@ -404,5 +522,5 @@
   /** The badges drawn now, each with its link (for the tests). */
   const placements = () => state.layer?.placements() ?? [];
 
-  globalThis.linkscopeOverlay = { show, hide, report, collect, frameCosts, placements };
+  globalThis.linkscopeOverlay = { show, hide, report, collect, frameCosts, placements, checkLinks, cancelCheck };
 })();

@@ -3,6 +3,8 @@
 import { initCore, classifyBatch, generateLinks, affiliateLink, productOf, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
 import { MSG, t, plural, count, countryName, localize, el } from './messages.js';
+import { setupAvailability } from './popup-live.js';
+import { permitted, livePermissions } from './live.js';
 
 const $ = (id) => document.getElementById(id);
 const VERDICT_ICONS = { mine: '✓', untagged: '!', foreign: '✕', wrongMarketplace: '⇄', short: '?', malformed: '⚠' };
@@ -200,8 +202,15 @@ async function main() {
   const input = $('product-input');
   const [pageLink] = tab?.url ? classifyBatch([tab.url]) : [];
   if (pageLink?.asin) input.value = pageLink.clean;
-  showLinks(input.value);
-  input.addEventListener('input', () => showLinks(input.value));
+  const availability = setupAvailability({
+    getInput: () => (view.links.length > 0 ? view.input : ''), copy, live: { permitted, permissions: livePermissions },
+  });
+  const refresh = () => {
+    showLinks(input.value);
+    availability.reset(view.links.length > 0);
+  };
+  refresh();
+  input.addEventListener('input', refresh);
 
   for (const radio of document.querySelectorAll('input[name=format]')) {
     radio.addEventListener('change', () => {
