@@ -17,11 +17,14 @@ import {
 
 // ---- Permissions -------------------------------------------------------------------------------
 
-/** Every store's and short-link host's pattern, from the core's table: what a check may reach. */
+/**
+ * What a check may reach, from the core's table: each store's domain (checks ask its `www.` host;
+ * Amazon may redirect to the bare one) and each short-link host, over https. Not the stores'
+ * alternative domains (amazon.jp): a check never asks them.
+ */
 export function hostPatterns() {
   const { marketplaces: stores, shortHosts } = marketplaces();
-  const domains = stores.flatMap((m) => [m.domain, ...m.altDomains]);
-  return [...domains.map((d) => `https://*.${d}/*`), ...shortHosts.map((s) => `https://${s.host}/*`)];
+  return [...stores.map((m) => `https://*.${m.domain}/*`), ...shortHosts.map((s) => `https://${s.host}/*`)];
 }
 
 const shortPatterns = () => marketplaces().shortHosts.map((s) => `https://${s.host}/*`);
@@ -119,8 +122,9 @@ function sleep(ms, signal) {
  * Fetches `url` in a turn at its host, with the policy's timeout and the run's Cancel; `use(res)`
  * reads the response within the same turn and timeout. Throws `{ failure }` on a transport error.
  */
-async function fetchPolitely(url, init, run, use) {
+async function fetchPolitely(url, init, run, use, beforeFetch = () => {}) {
   const release = await turn(new URL(url).host, run.signal);
+  beforeFetch();
   const ctrl = new AbortController();
   const cancel = () => ctrl.abort();
   run.signal.addEventListener('abort', cancel);
@@ -192,14 +196,15 @@ async function check(req, run) {
 
 // ---- Short links -----------------------------------------------------------------------------------
 
-const hops = new Map(); // URL being expanded -> resolve({ status, location })
+const hops = new Map(); // URL being requested -> the resolvers of those waiting for its answer
 let observing = 0;
 
 function onHeaders(details) {
-  const resolve = hops.get(details.url);
-  if (!resolve) return;
+  const waiting = hops.get(details.url);
+  if (!waiting) return;
+  hops.delete(details.url);
   const location = details.responseHeaders?.find((h) => h.name.toLowerCase() === 'location')?.value ?? null;
-  resolve({ status: details.statusCode, location });
+  for (const resolve of waiting) resolve({ status: details.statusCode, location });
 }
 
 /** Observes short-link hosts' answers while `work` runs (nothing is blocked or changed). */
@@ -217,17 +222,18 @@ async function observingRedirects(work) {
 
 /** One hop of a short link, without following it: `{ status, location }`. */
 async function hop(url, run) {
-  const seen = new Promise((resolve) => hops.set(url, resolve));
-  try {
-    return await fetchPolitely(url, { redirect: 'manual' }, run, async (res, ctrl) => {
-      ctrl.abort(); // nothing of a short link's body is needed
-      if (res.type !== 'opaqueredirect') return { status: res.status, location: null };
-      const timeout = sleep(policy().timeoutMs, run.signal).then(() => ({ status: 0, location: null }));
-      return Promise.race([seen, timeout]);
-    });
-  } finally {
-    hops.delete(url);
-  }
+  let resolve;
+  const seen = new Promise((r) => (resolve = r));
+  // Waiting from before the request: the event may come before fetch resolves.
+  return fetchPolitely(url, { redirect: 'manual' }, run, async (res, ctrl) => {
+    ctrl.abort(); // nothing of a short link's body is needed
+    if (res.type !== 'opaqueredirect') return { status: res.status, location: null };
+    const timeout = sleep(policy().timeoutMs, run.signal).then(() => ({ status: 0, location: null }));
+    return Promise.race([seen, timeout]);
+  }, () => {
+    if (!hops.has(url)) hops.set(url, []);
+    hops.get(url).push(resolve);
+  });
 }
 
 /** The expansion of a planned short link (`{ url, key }`): from the cache, or hop by hop. */

@@ -101,18 +101,22 @@ export function bigPage(n, amazon) {
  * relies on activeTab, which only a real click, shortcut or menu grants, and automation cannot
  * click the toolbar or native menus.
  */
-async function stageExtension(hosts) {
+async function stageExtension(hosts, permissions = []) {
   const dir = await mkdtemp(path.join(tmpdir(), 'linkscope-ext-'));
   await cp(path.join(root, 'dist'), dir, { recursive: true });
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
   manifest.host_permissions = ['http://127.0.0.1/*', ...hosts];
+  manifest.permissions.push(...permissions);
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return dir;
 }
 
-/** `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`). */
-export async function launch({ hosts = [], lang } = {}) {
-  const extension = await stageExtension(hosts);
+/**
+ * `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`);
+ * `permissions`: more API permissions (granted as optional ones would be); `args`: more Chromium flags.
+ */
+export async function launch({ hosts = [], permissions = [], args = [], lang } = {}) {
+  const extension = await stageExtension(hosts, permissions);
   const profileDir = await mkdtemp(path.join(tmpdir(), 'linkscope-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -126,6 +130,7 @@ export async function launch({ hosts = [], lang } = {}) {
       `--load-extension=${extension}`,
       '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic',
+      ...args,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

@@ -1,0 +1,282 @@
+// Live link health in Chromium (issue 9) against the loopback HTTPS Amazon emulator
+// (tests/emulator/amazon.mjs): every Amazon and short-link host is mapped to it with
+// --host-resolver-rules, its test certificate accepted with --ignore-certificate-errors. The
+// staged extension holds the optional permissions a user grants from the panel (the Amazon hosts
+// and webRequest), as the other suites hold 127.0.0.1. Asserted: nothing is requested before the
+// user's action; the states in the badges and in checkPage's result; no request carries a tag or
+// any other affiliate parameter, and a short link's tagged target is never requested; per-host
+// concurrency; the cache; Cancel; availability with the tagged search fallback; expand. Prints the
+// time to check a 40-link page. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { launch, tabIdOf, repoRoot } from './harness.mjs';
+import { startAmazon, PRODUCTS, SHORT_LINKS, HOSTS } from '../emulator/amazon.mjs';
+
+const SHOTS = path.join(repoRoot, 'target/screenshots');
+const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
+const AFFILIATE = /[?&](tag|linkCode|linkId|ref|ascsubtag)=|\/ref=/i;
+
+// The links of the checked page, with what the check must conclude (from the emulator's tables).
+const PRODUCT_LINKS = [
+  ['https://www.amazon.com/dp/B0AVAILABL?tag=mysite-20&linkCode=ll1', 'available'],
+  ['https://www.amazon.de/Kettle/dp/B0UNAVAIL1/ref=sr_1_1?tag=mysite0b-21', 'unavailable'],
+  ['https://www.amazon.com/dp/B0OTHERSEL', 'otherSellersOnly'],
+  ['https://www.amazon.co.uk/dp/B0NOTFOUND?tag=rival-21', 'notFound'],
+  ['https://www.amazon.co.uk/dp/B0DOGS2000', 'notFound'],
+  ['https://www.amazon.fr/dp/B0ROBOT503', 'blocked'],
+  ['https://www.amazon.de/dp/B0ROBOT200?tag=mysite0b-21', 'blocked'],
+  ['https://www.amazon.com/dp/B0MERGED01', 'redirected'],
+  ['https://www.amazon.com/dp/B0TOSEARCH?ascsubtag=post-1', 'redirected'],
+  ['https://www.amazon.com/dp/B0TOHOME01', 'redirected'],
+  ['https://www.amazon.com/dp/B0RATELIM1?tag=mysite-20', 'available'],
+  ['https://www.amazon.com/dp/B0GZIP0001', 'available'],
+  ['https://www.amazon.com/dp/B0BROTLI01', 'available'],
+  ['https://www.amazon.com/dp/B0057OC5O8?tag=mysite-20', 'available'],
+  ['https://www.amazon.es/dp/B01MUGXRT9', 'otherSellersOnly'],
+];
+const SHORT = [
+  ['https://amzn.to/tagged', 'available', 'foreign'],
+  ['https://a.co/d/untagged', 'unavailable', 'untagged'],
+  ['https://amzn.eu/d/gone', 'notFound', 'untagged'],
+  ['https://amzn.to/chain', 'available', 'foreign'],
+  ['https://amzn.to/offsite', 'redirected', 'short'],
+  ['https://amzn.asia/d/nosuchlink', 'notFound', 'short'],
+];
+// 40 links: each of the above, then the first ones again (the plan checks each product once).
+const ALL = [...PRODUCT_LINKS, ...SHORT];
+const PAGE_LINKS = Array.from({ length: 40 }, (_, i) => ALL[i % ALL.length]);
+
+let amazon, server, origin, browser;
+
+before(async () => {
+  amazon = await startAmazon({ ip: '127.0.0.1', port: 0, slowMs: 60_000 });
+  server = createServer((req, res) => {
+    const links = PAGE_LINKS.map(([href], i) => `<li><a href="${href.replace(/&/g, '&amp;')}">Product ${i + 1}</a> in our review</li>`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><meta charset="utf-8"><title>Gear we tested</title><h1>Gear we tested</h1><ol>${links.join('\n')}</ol>`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const rules = HOSTS.map((h) => `MAP ${h} 127.0.0.1:${amazon.port}`).join(', ');
+  browser = await launch({
+    hosts: (await hostPatterns()),
+    permissions: ['webRequest'],
+    args: [`--host-resolver-rules=${rules}`, '--ignore-certificate-errors'],
+  });
+  await mkdir(SHOTS, { recursive: true });
+  await (await sw()).evaluate((p) => globalThis.linkscope.importSettings(p), JSON.stringify(PROFILE));
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await amazon?.close();
+});
+
+const sw = () => browser.worker();
+
+/** The optional host permissions as the manifest declares them. */
+async function hostPatterns() {
+  const manifest = JSON.parse(await readFile(path.join(repoRoot, 'manifest.json'), 'utf8'));
+  return manifest.optional_host_permissions;
+}
+
+let opened = 0;
+async function open() {
+  const page = await browser.context.newPage();
+  opened += 1;
+  await page.goto(`${origin}/review?tab=${opened}`);
+  return { page, tabId: await tabIdOf(await sw(), page) };
+}
+
+/** Runs `fn(...args)` in the overlay's (isolated) world of the tab. */
+async function isolated(tabId, fn, ...args) {
+  return (await sw()).evaluate(`(async () => {
+    const [r] = await chrome.scripting.executeScript({ target: { tabId: ${tabId} }, func: ${fn}, args: ${JSON.stringify(args)} });
+    return r.result;
+  })()`);
+}
+
+const requestsTo = () => amazon.log.map((r) => `${r.host}${r.path}`);
+
+test('the manifest asks for no Amazon access at install, only optionally, for every host of the core table', async () => {
+  const manifest = JSON.parse(await readFile(path.join(repoRoot, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.host_permissions, undefined);
+  assert.deepEqual(manifest.optional_permissions, ['webRequest']);
+  // The emulator reads the hosts from src/marketplace.rs: each is covered, and each pattern is needed.
+  const patterns = manifest.optional_host_permissions.map((p) => new RegExp(`^${p.replace(/^https:\/\//, '').replace(/\/\*$/, '')
+    .replace(/\./g, '\\.').replace(/^\*\\\./, '(?:[^.]+\\.)?')}$`));
+  for (const host of HOSTS) assert.ok(patterns.some((re) => re.test(host)), `${host} is not covered`);
+  for (const re of patterns) assert.ok(HOSTS.some((h) => re.test(h)), `${re} covers no host`);
+  for (const p of manifest.optional_host_permissions) assert.match(p, /^https:\/\//, 'https only');
+});
+
+test('checkPage: nothing is requested before the action; then every state, in badges and result, without any tag', async () => {
+  const { page, tabId } = await open();
+  await (await sw()).evaluate((id) => globalThis.linkscope.inspect(id), tabId);
+  await page.waitForTimeout(300);
+  assert.deepEqual(requestsTo(), [], 'installing, opening a page and showing the overlay request nothing');
+
+  const start = Date.now();
+  const result = await (await sw()).evaluate((id) => globalThis.linkscope.checkPage(id), tabId);
+  const ms = Date.now() - start;
+  const hosts = new Set(amazon.log.map((r) => r.host));
+  console.log(`# live check of a ${PAGE_LINKS.length}-link page (default policy: 2 per host, 1 s apart): ${(ms / 1000).toFixed(1)} s, `
+    + `${amazon.log.length} requests to ${hosts.size} hosts`);
+
+  assert.equal(result.links.length, PAGE_LINKS.length);
+  result.links.forEach((l, i) => {
+    const [href, state, verdict] = PAGE_LINKS[i];
+    assert.equal(l.health, state, `${href}: ${JSON.stringify(l)}`);
+    if (verdict) assert.equal(l.verdict, verdict, `${href} takes its target's verdict`);
+  });
+  const short = (href) => result.links.find((l) => l.href === href);
+  assert.equal(short('https://amzn.to/tagged').target, SHORT_LINKS['/tagged'].location);
+  assert.equal(short('https://a.co/d/untagged').title, 'Retired Kettle');
+  assert.equal(result.links[0].title, 'Linkscope Test Lamp');
+  assert.equal(short('https://amzn.to/offsite').target, SHORT_LINKS['/offsite'].location);
+
+  // Politeness and trust, from the emulator's log.
+  const paths = requestsTo();
+  for (const r of amazon.log) assert.equal(r.method, 'GET');
+  for (const p of paths) assert.doesNotMatch(p, AFFILIATE, `a request carried an affiliate parameter: ${p}`);
+  assert.ok(!paths.some((p) => p.includes('B0AVAILABL?') || p.includes('B0UNAVAIL1?')), 'a short link\'s target is never loaded');
+  assert.ok(amazon.log.every((r) => !r.headers.cookie), 'no cookies');
+  for (const host of hosts) assert.ok(amazon.peak(host) <= 2, `${host}: ${amazon.peak(host)} requests at once`);
+  // One request per distinct product (the 40 links hold 15), but the retry after the 429 (it
+  // said Retry-After: 1) and the merged listing's redirect to B0AVAILABL, which fetch follows.
+  const counts = {};
+  for (const p of paths.filter((p) => /\/dp\//.test(p))) counts[p] = (counts[p] ?? 0) + 1;
+  assert.equal(Object.keys(counts).length, 15, Object.keys(counts).join(' '));
+  for (const [p, n] of Object.entries(counts)) {
+    const expected = p.endsWith('/B0RATELIM1') || p.endsWith('/B0AVAILABL') ? 2 : 1;
+    assert.equal(n, expected, `${p} requested ${n} times`);
+  }
+  assert.equal(paths.filter((p) => p === 'amzn.to/tagged').length, 2, 'the short link and the chain through it, each once');
+
+  // The badges show the states.
+  const badges = await isolated(tabId, () => globalThis.linkscopeOverlay.placements().map((p) => p.group.className));
+  for (const state of ['available', 'unavailable', 'notFound', 'blocked', 'redirected', 'otherSellersOnly']) {
+    assert.ok(badges.some((c) => c.includes(`h-${state}`)), `a badge shows ${state}: ${badges.join(' | ')}`);
+  }
+  const panel = await isolated(tabId, () => {
+    const root = document.querySelector('linkscope-overlay').shadowRoot;
+    return { progress: root.querySelector('.live .progress').textContent, chips: [...root.querySelectorAll('.chips.states .chip')].map((c) => c.dataset.state) };
+  });
+  assert.equal(panel.progress, `Checked ${PAGE_LINKS.length} of ${PAGE_LINKS.length} links`);
+  assert.deepEqual(panel.chips.sort(), ['available', 'blocked', 'notFound', 'otherSellersOnly', 'redirected', 'unavailable']);
+  // Filter by state: only the not-found links are listed.
+  const listed = await isolated(tabId, () => {
+    const root = document.querySelector('linkscope-overlay').shadowRoot;
+    root.querySelector('.chips.states .chip[data-state=notFound]').click();
+    return [...root.querySelectorAll('.list .row .href[dir=ltr]')].map((e) => e.textContent);
+  });
+  assert.deepEqual(listed, PAGE_LINKS.filter(([, s]) => s === 'notFound').map(([h]) => h));
+  // The exports carry the states.
+  const report = await isolated(tabId, () => globalThis.linkscopeOverlay.report());
+  assert.equal(report.links.find((l) => l.href === 'https://amzn.to/tagged').health, 'available');
+  assert.equal(report.summary.health.notFound, PAGE_LINKS.filter(([, s]) => s === 'notFound').length);
+  await page.screenshot({ path: path.join(SHOTS, 'live-panel-done.png') });
+
+  // A second check is answered from the cache: no request at all (blocked and errored answers are
+  // not cached, and are asked again).
+  const before = amazon.log.length;
+  const again = await (await sw()).evaluate((id) => globalThis.linkscope.checkPage(id), tabId);
+  const asked = requestsTo().slice(before);
+  assert.deepEqual(again.links.map((l) => l.health), result.links.map((l) => l.health));
+  assert.deepEqual([...new Set(asked)].sort(), ['www.amazon.de/dp/B0ROBOT200', 'www.amazon.fr/dp/B0ROBOT503'],
+    'only the inconclusive checks are asked again');
+  await page.close();
+});
+
+test('Cancel stops the requests', async () => {
+  await (await sw()).evaluate(() => globalThis.linkscope.clearLiveCache());
+  await (await sw()).evaluate(() => globalThis.linkscope.livePolicy({ minIntervalMs: 400, perHostConcurrency: 1 }));
+  const { page, tabId } = await open();
+  await (await sw()).evaluate((id) => globalThis.linkscope.inspect(id), tabId);
+  const before = amazon.log.length;
+  // Start from the panel's button, as a user does, then press Cancel once a few answers are in.
+  await isolated(tabId, () => document.querySelector('linkscope-overlay').shadowRoot.querySelector('.live .check').click());
+  await page.waitForFunction(() => true);
+  const deadline = Date.now() + 20_000;
+  while (amazon.log.length - before < 4 && Date.now() < deadline) await page.waitForTimeout(50);
+  await page.screenshot({ path: path.join(SHOTS, 'live-panel-running.png') });
+  const running = await isolated(tabId, () => document.querySelector('linkscope-overlay').shadowRoot.querySelector('.live .progress').textContent);
+  assert.match(running, /^Checked \d+ of \d+$/);
+  await isolated(tabId, () => document.querySelector('linkscope-overlay').shadowRoot.querySelector('.live .cancel').click());
+  await page.waitForTimeout(300);
+  const atCancel = amazon.log.length;
+  await page.waitForTimeout(1500);
+  assert.equal(amazon.log.length, atCancel, 'no request after Cancel');
+  assert.ok(atCancel - before < 20, `cancelled early: ${atCancel - before} requests`);
+  const said = await isolated(tabId, () => document.querySelector('linkscope-overlay').shadowRoot.querySelector('.live .progress').textContent);
+  assert.match(said, /^Cancelled after \d+ of \d+$/);
+  await (await sw()).evaluate(() => globalThis.linkscope.livePolicy({}));
+  await page.close();
+});
+
+test('availability: every marketplace with state and title, a tagged search where the product is missing', async () => {
+  await (await sw()).evaluate(() => globalThis.linkscope.livePolicy({ minIntervalMs: 50 }));
+  const before = amazon.log.length;
+  const rows = await (await sw()).evaluate(() => globalThis.linkscope.availability('https://www.amazon.de/dp/B0USDEONLY?tag=x-21', { all: true }));
+  assert.equal(rows.length, 22);
+  const by = Object.fromEntries(rows.map((r) => [r.marketplace, r]));
+  assert.equal(by['amazon.com'].health.kind, 'available');
+  assert.equal(by['amazon.com'].title, 'Lamp & Shade, "Deluxe"');
+  assert.equal(by['amazon.com'].url, 'https://www.amazon.com/dp/B0USDEONLY?tag=mysite-20');
+  assert.equal(by['amazon.de'].url, 'https://www.amazon.de/dp/B0USDEONLY?tag=mysite0b-21');
+  assert.equal(by['amazon.co.uk'].health.kind, 'notFound');
+  assert.equal(by['amazon.co.uk'].search, true);
+  assert.equal(by['amazon.co.uk'].url, 'https://www.amazon.co.uk/s?k=Lamp+%26+Shade%2C+%22Deluxe%22&tag=mysite05-21');
+  // No tracking ID of the user's earns on amazon.it: no link at all, never an untagged one.
+  assert.equal(by['amazon.it'].health.kind, 'notFound');
+  assert.equal(by['amazon.it'].url, null);
+  for (const r of rows) if (r.url) assert.match(r.url, /[?&]tag=mysite/);
+  const asked = requestsTo().slice(before);
+  assert.equal(asked.length, 22);
+  for (const p of asked) assert.match(p, /^www\.amazon\.[a-z.]+\/dp\/B0USDEONLY$/);
+  // The covered marketplaces only, by default (three IDs and three OneLink stores).
+  const covered = await (await sw()).evaluate(() => globalThis.linkscope.availability('B0USDEONLY'));
+  assert.deepEqual(covered.map((r) => r.marketplace).sort(), ['amazon.ca', 'amazon.co.jp', 'amazon.co.uk', 'amazon.com', 'amazon.de', 'amazon.fr']);
+  assert.equal(amazon.log.length, before + 22, 'answered from the cache');
+});
+
+test('the popup checks availability and marks the search fallback', async () => {
+  const { page, tabId } = await open();
+  const popup = await browser.context.newPage();
+  await popup.setViewportSize({ width: 400, height: 900 });
+  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+  await popup.waitForSelector('body[data-ready=true]');
+  await popup.fill('#product-input', 'B0USDEONLY');
+  assert.equal(await popup.isVisible('#availability'), true);
+  await popup.click('#check-availability');
+  await popup.waitForSelector('#availability[data-done=true]');
+  const rows = await popup.$$eval('#availability-list li', (lis) => lis.map((li) => ({
+    m: li.dataset.marketplace, state: li.dataset.state, search: li.dataset.search === 'true', copy: Boolean(li.querySelector('.copy')),
+  })));
+  assert.equal(rows.length, 6);
+  const uk = rows.find((r) => r.m === 'amazon.co.uk');
+  assert.deepEqual(uk, { m: 'amazon.co.uk', state: 'notFound', search: true, copy: true });
+  assert.match(await popup.textContent('#availability-list li[data-marketplace="amazon.co.uk"]'), /Search instead/);
+  for (const scheme of ['light', 'dark']) {
+    await popup.emulateMedia({ colorScheme: scheme });
+    await popup.locator('#availability').screenshot({ path: path.join(SHOTS, `live-popup-availability-${scheme}.png`) });
+  }
+  await popup.close();
+  await page.close();
+});
+
+test('expand: a short link becomes its target and the target\'s verdict; the target is never requested', async () => {
+  const before = amazon.log.length;
+  const tagged = await (await sw()).evaluate(() => globalThis.linkscope.expand('https://amzn.to/tagged?tag=mysite-20'));
+  assert.deepEqual({ target: tagged.target, verdict: tagged.verdict }, { target: SHORT_LINKS['/tagged'].location, verdict: 'foreign' });
+  const untagged = await (await sw()).evaluate(() => globalThis.linkscope.expand('https://a.co/d/untagged'));
+  assert.equal(untagged.verdict, 'untagged');
+  const gone = await (await sw()).evaluate(() => globalThis.linkscope.expand('https://amzn.to/nosuch'));
+  assert.deepEqual({ target: gone.target, verdict: gone.verdict }, { target: null, verdict: 'short' });
+  for (const p of requestsTo().slice(before)) assert.doesNotMatch(p, /amazon\./, `only short-link hosts are asked: ${p}`);
+  assert.equal(PRODUCTS.B0AVAILABL.state, 'available');
+});
