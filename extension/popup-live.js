@@ -21,7 +21,7 @@ export function setupAvailability({ getInput, copy, live }) {
       el('span', { className: 'country', textContent: r.marketplace.replace(/^amazon\./, '') }),
       el('span', {},
         el('span', { className: 'state', textContent: `${ICONS[state]} ${t(`health_${state}`)}` }),
-        r.search && r.url ? el('span', { className: 'search', textContent: ` · ${t('availabilitySearch')}` }) : '',
+        r.search && r.url ? el('span', { className: 'search', textContent: `⌕ ${t('availabilitySearch')}` }) : '',
         r.title ? el('span', { className: 'title', dir: 'auto', textContent: r.title }) : '',
         r.url ? el('span', { className: 'url', dir: 'ltr', textContent: r.url }) : ''));
     item.dataset.marketplace = r.marketplace;
