@@ -146,8 +146,7 @@ async function buildMenus() {
 async function onMenuClick(info, tab) {
   const tabId = tab?.id;
   const id = String(info.menuItemId);
-  if (id === 'copy' && isShort(info.linkUrl)) return copyShortLink(info.linkUrl, { tabId });
-  if (id === 'copy') return copyAffiliateLink(info.linkUrl, { tabId });
+  if (id === 'copy') return (await isShort(info.linkUrl)) ? copyShortLink(info.linkUrl, { tabId }) : copyAffiliateLink(info.linkUrl, { tabId });
   if (id.startsWith('copy-for:')) return copyAffiliateLink(info.linkUrl, { tabId, marketplace: id.slice('copy-for:'.length) });
   if (id === 'copy-page') return copyAffiliateLink(info.pageUrl, { tabId });
   if (id === 'inspect') return inspect(tabId);
@@ -161,7 +160,7 @@ async function openGrant(then = {}) {
   await chrome.windows.create({ url: `grant.html${query ? `?${query}` : ''}`, type: 'popup', width: 480, height: 520 });
 }
 
-const isShort = (url) => classifyBatch([url])[0].kind === 'short';
+const isShort = (url) => ready.then(() => classifyBatch([url])[0].kind === 'short');
 
 /** The audit finding of a short link's target (its verdict is the short link's now), or null. */
 function targetFinding(profile, target) {

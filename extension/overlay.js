@@ -395,7 +395,8 @@
       const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s; // no formulas in spreadsheets
       return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     };
-    const cols = ['href', 'verdict', 'marketplace', 'asin', 'tag', 'coverage', 'health', 'title', 'target'];
+    const checked = state.entries.some((e) => e.live);
+    const cols = ['href', 'verdict', 'marketplace', 'asin', 'tag', 'coverage', ...(checked ? ['health', 'title', 'target'] : [])];
     return [cols.join(','), ...report().links.map((l) => cols.map((c) => quote(l[c])).join(','))].join('\n') + '\n';
   }
 
@@ -523,5 +524,5 @@
   /** The badges drawn now, each with its link (for the tests). */
   const placements = () => state.layer?.placements() ?? [];
 
-  globalThis.linkscopeOverlay = { show, hide, report, collect, frameCosts, placements, checkLinks, cancelCheck };
+  globalThis.linkscopeOverlay = { show, hide, report, toCsv, collect, frameCosts, placements, checkLinks, cancelCheck };
 })();

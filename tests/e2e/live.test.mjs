@@ -183,6 +183,9 @@ test('checkPage: nothing is requested before the action; then every state, in ba
   const report = await isolated(tabId, () => globalThis.linkscopeOverlay.report());
   assert.equal(report.links.find((l) => l.href === 'https://amzn.to/tagged').health, 'available');
   assert.equal(report.summary.health.notFound, PAGE_LINKS.filter(([, s]) => s === 'notFound').length);
+  const csv = (await isolated(tabId, () => globalThis.linkscopeOverlay.toCsv())).split('\n');
+  assert.equal(csv[0], 'href,verdict,marketplace,asin,tag,coverage,health,title,target');
+  assert.equal(csv[1], 'https://www.amazon.com/dp/B0AVAILABL?tag=mysite-20&linkCode=ll1,mine,amazon.com,B0AVAILABL,mysite-20,direct,available,Linkscope Test Lamp,');
   await page.screenshot({ path: path.join(SHOTS, 'live-panel-filtered.png') });
 
   // A second check is answered from the cache: no request at all (blocked and errored answers are
