@@ -2,6 +2,7 @@
 // and copying. It may be stopped at any time, so every listener is registered at the top level,
 // waits for the one `ready` promise, and reads state from chrome.storage, never from globals.
 import { initCore, auditBatch, affiliateLink, marketplaces, coverage, classifyBatch } from './core.js';
+import { targetFinding, availabilityDomains, availabilityRow, searchWords } from './live-results.js';
 import { loadSettings, saveProfile, STORAGE_KEY } from './settings.js';
 import { MSG, t } from './messages.js';
 import { validateImport, describeErrors } from './import.js';
@@ -162,11 +163,6 @@ async function openGrant(then = {}) {
 
 const isShort = (url) => ready.then(() => classifyBatch([url])[0].kind === 'short');
 
-/** The audit finding of a short link's target (its verdict is the short link's now), or null. */
-function targetFinding(profile, target) {
-  return target ? auditBatch(profile, [target]).findings[0] ?? null : null;
-}
-
 /**
  * Checks links (found on the page `page`) for the overlay: `post` gets `{ type: 'start', total }`,
  * then `{ type: 'result', index, state, health, title, target, finding, why }` per link as it
@@ -242,46 +238,23 @@ async function copyShortLink(url, { tabId } = {}) {
   return copyAffiliateLink(target, { tabId });
 }
 
-/** A search on a marketplace for `words`, tagged as the core tags any store page (null when no ID of the user's earns there). */
-function taggedSearch(profile, domain, words) {
-  try {
-    return affiliateLink(profile, `https://www.${domain}/s?k=${encodeURIComponent(words)}`, domain).url;
-  } catch {
-    return null;
-  }
-}
-
-const MISSING = new Set(['notFound', 'redirected']);
-
 /**
  * Availability of a product (ASIN or link) in every covered marketplace (`all`: all 22):
- * `[{ marketplace, health, title, url, search, why }]`, `url` the user's tagged product link, or
- * where the marketplace doesn't carry it a tagged search for the title (`search: true`), or null
- * when no tracking ID of the user's earns there. `onEach` gets each row as it comes.
+ * `[{ marketplace, health, title, url, search, why }]` (see live-results.js). `onEach` gets each
+ * row as it comes.
  */
 async function availability(input, { all = false, run = newRun(), onEach = () => {} } = {}) {
   await ready;
   if (!(await permitted())) throw new Error(t('liveNeedsPermission'));
   const { settings } = await loadSettings();
   const profile = settings.profile;
-  const domains = all ? [] : coverage(profile).filter((c) => c.coverage !== 'none').map((c) => c.marketplace);
-  const row = ({ marketplace, check }) => {
-    const missing = MISSING.has(check.health.kind) && !(check.health.kind === 'redirected' && check.health.to === 'product');
-    let url = null;
-    if (!missing) {
-      try {
-        url = affiliateLink(profile, input, marketplace).url;
-      } catch {}
-    }
-    return { marketplace, health: check.health, title: check.title ?? null, url, search: missing, why: check.why };
-  };
-  const found = await checkAvailability(input, domains, run, (r) => onEach(row(r)));
-  const words = found.map((r) => r.check.title).find(Boolean) ?? found[0]?.check.asin ?? String(input);
-  return found.map((r) => {
-    const out = row(r);
-    if (out.search) out.url = taggedSearch(profile, r.marketplace, words);
-    return out;
+  const seen = [];
+  const found = await checkAvailability(input, availabilityDomains(profile, all), run, (r) => {
+    seen.push(r);
+    onEach(availabilityRow(profile, input, r, searchWords(seen, input)));
   });
+  const words = searchWords(found, input);
+  return found.map((r) => availabilityRow(profile, input, r, words));
 }
 
 /** The popup's availability port: `{ type: 'availability', input, all }`; closing it cancels. */

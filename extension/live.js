@@ -295,9 +295,10 @@ function expansionHealth(expansion) {
 /**
  * Checks links found on the page at `base`: expands the short links and checks each distinct
  * product once (the core's plan; a short link's target shares the check of the same product).
- * `onStart(total)` gets the number of links with something to check; `onResult(index, result)` is called once per checkable link as soon as it is known, `result`
- * being `{ health, title, target, why }` (`health` as the core gives it, or null for a short link
- * to an Amazon page that is not a product). Resolves to `{ total, results }` by link index.
+ * `onStart(total)` gets the number of links with something to check; `onResult(index, result)`
+ * is called once per checkable link as soon as it is known, `result` being
+ * `{ health, title, target, why }` (`health` as the core gives it, or null for a short link to an
+ * Amazon page that is not a product). Resolves to `{ total, results }` by link index.
  */
 export async function checkLinks(links, base, run, { onStart = () => {}, onResult = () => {} } = {}) {
   const plan = healthPlan(links, base);

@@ -49,7 +49,7 @@
     .foot button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
       border-radius: 6px; padding: 3px 10px; cursor: pointer; }
     .note { flex: 1 1 100%; font-size: 11px; color: #4a4f57; }
-    .live { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 12px; border-bottom: 1px solid #e3e3e8; }
+    .live { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 12px; border-top: 1px solid #e3e3e8; }
     .live button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
       border-radius: 6px; padding: 3px 10px; cursor: pointer; }
     .live button.check { background: #e47911; border-color: #e47911; color: #1b1b1f; font-weight: 600; }
@@ -95,25 +95,20 @@
     const move = el('button', { className: 'move', ariaLabel: t('overlayMove'), title: t('overlayMove') }, '⇲');
     const close = el('button', { className: 'close', ariaLabel: t('overlayClose'), title: t('overlayClose') }, '×');
     const scope = el('p', { className: 'scope' });
+    /** A filter chip: pressing it filters by `value` (a verdict, or `h:` and a live state), again clears. */
+    const chip = (className, data, value) => {
+      const b = el('button', { className: `chip ${className}` });
+      Object.assign(b.dataset, data);
+      b.setAttribute('aria-pressed', 'false');
+      b.addEventListener('click', () => setFilter(filter === value ? null : value));
+      return b;
+    };
     const chips = el('div', { className: 'chips', role: 'group', ariaLabel: t('filterByVerdict') });
-    const chipOf = new Map();
-    for (const verdict of o.ORDER) {
-      const chip = el('button', { className: `chip v-${verdict}` });
-      chip.dataset.verdict = verdict;
-      chip.setAttribute('aria-pressed', 'false');
-      chip.addEventListener('click', () => setFilter(filter === verdict ? null : verdict));
-      chips.append(chip);
-      chipOf.set(verdict, chip);
-    }
+    const chipOf = new Map(o.ORDER.map((verdict) => [verdict, chip(`v-${verdict}`, { verdict }, verdict)]));
+    chips.append(...chipOf.values());
+    // Live states, shown once a check has found them.
     const states = el('div', { className: 'chips states', role: 'group', ariaLabel: t('filterByState') });
-    const stateChips = new Map();
-    for (const s of o.STATES) {
-      const chip = el('button', { className: `chip h-${s}` });
-      chip.dataset.state = s;
-      chip.setAttribute('aria-pressed', 'false');
-      chip.addEventListener('click', () => setFilter(filter === `h:${s}` ? null : `h:${s}`));
-      stateChips.set(s, chip);
-    }
+    const stateChips = new Map(o.STATES.map((state) => [state, chip(`h-${state}`, { state }, `h:${state}`)]));
     const list = el('ul', { className: 'list', ariaLabel: t('overlayList') });
     const live = el('div', { className: 'sr', role: 'status' });
     const button = (text, onClick) => {
@@ -125,7 +120,8 @@
     checkButton.className = 'check';
     const cancelButton = button(t('liveCancel'), () => o.cancelCheck());
     cancelButton.className = 'cancel';
-    const progressText = el('span', { className: 'progress', role: 'status' });
+    const progressText = el('span', { className: 'progress' });
+    progressText.setAttribute('aria-live', 'polite');
     const progressBar = el('progress', { max: 1, value: 0 });
     progressBar.setAttribute('aria-hidden', 'true');
     const ask = el('p', { className: 'ask' }, t('liveGrantInPanel'));
@@ -138,7 +134,7 @@
       button(t('exportCsv'), o.exportCsv), button(t('exportJson'), o.exportJson));
     const panel = el('section', { className: 'panel', dir },
       el('div', { className: 'head' }, title, collapse, move, close),
-      el('div', { className: 'body' }, scope, liveBar, chips, states, list, foot, live));
+      el('div', { className: 'body' }, scope, chips, states, list, liveBar, foot, live));
     panel.setAttribute('role', 'region');
     panel.setAttribute('aria-labelledby', 'ls-title');
     let filter = null;
@@ -206,9 +202,9 @@
     function update() {
       const s = o.summary();
       title.textContent = plural('overlayTitle', s.total);
-      for (const [verdict, chip] of chipOf) {
-        chip.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${count(s[verdict])}`;
-        chip.setAttribute('aria-pressed', String(filter === verdict));
+      for (const [verdict, b] of chipOf) {
+        b.textContent = `${o.VERDICTS[verdict].icon} ${o.label(verdict)} ${count(s[verdict])}`;
+        b.setAttribute('aria-pressed', String(filter === verdict));
       }
       const where = o.where();
       const unreachable = o.unreachable();
@@ -219,11 +215,11 @@
         unreachable.crossOriginFrames ? t('overlayCrossOrigin', count(unreachable.crossOriginFrames)) : '',
       ].filter(Boolean).join(' ');
       const focused = rows.get(o.root.activeElement);
-      for (const [st, chip] of stateChips) {
-        chip.textContent = `${o.HEALTH[st].icon} ${o.stateLabel(st)} ${count(s.health[st])}`;
-        chip.setAttribute('aria-pressed', String(filter === `h:${st}`));
+      for (const [st, b] of stateChips) {
+        b.textContent = `${o.HEALTH[st].icon} ${o.stateLabel(st)} ${count(s.health[st])}`;
+        b.setAttribute('aria-pressed', String(filter === `h:${st}`));
       }
-      states.replaceChildren(...[...stateChips].filter(([st]) => s.health[st] > 0 || filter === `h:${st}`).map(([, chip]) => chip));
+      states.replaceChildren(...[...stateChips].filter(([st]) => s.health[st] > 0 || filter === `h:${st}`).map(([, b]) => b));
       updateLive();
       const shown = o.entries().filter((e) => o.matches(e, filter));
       list.replaceChildren(...shown.slice(0, LIST_LIMIT).map(row));
