@@ -224,16 +224,25 @@ async function observingRedirects(work) {
 async function hop(url, run) {
   let resolve;
   const seen = new Promise((r) => (resolve = r));
-  // Waiting from before the request: the event may come before fetch resolves.
-  return fetchPolitely(url, { redirect: 'manual' }, run, async (res, ctrl) => {
-    ctrl.abort(); // nothing of a short link's body is needed
-    if (res.type !== 'opaqueredirect') return { status: res.status, location: null };
-    const timeout = sleep(policy().timeoutMs, run.signal).then(() => ({ status: 0, location: null }));
-    return Promise.race([seen, timeout]);
-  }, () => {
-    if (!hops.has(url)) hops.set(url, []);
-    hops.get(url).push(resolve);
-  });
+  const forget = () => {
+    const waiting = hops.get(url)?.filter((r) => r !== resolve);
+    if (waiting?.length) hops.set(url, waiting);
+    else hops.delete(url);
+  };
+  try {
+    return await fetchPolitely(url, { redirect: 'manual' }, run, async (res, ctrl) => {
+      ctrl.abort(); // nothing of a short link's body is needed
+      if (res.type !== 'opaqueredirect') return { status: res.status, location: null };
+      const timeout = sleep(policy().timeoutMs, run.signal).then(() => ({ status: 0, location: null }));
+      return Promise.race([seen, timeout]);
+    }, () => {
+      // Waiting from before the request: the event may come before fetch resolves.
+      if (!hops.has(url)) hops.set(url, []);
+      hops.get(url).push(resolve);
+    });
+  } finally {
+    forget();
+  }
 }
 
 /** The expansion of a planned short link (`{ url, key }`): from the cache, or hop by hop. */
