@@ -339,6 +339,7 @@ globalThis.linkscope = {
   importSettings,
   pageSummary,
   checkPage,
+  menuClick: onMenuClick,
   availability: (input, options) => availability(input, options),
   expand,
   livePermitted: permitted,

@@ -287,3 +287,27 @@ test('expand: a short link becomes its target and the target\'s verdict; the tar
   for (const p of requestsTo().slice(before)) assert.doesNotMatch(p, /amazon\./, `only short-link hosts are asked: ${p}`);
   assert.equal(PRODUCTS.B0AVAILABL.state, 'available');
 });
+
+test('right-click Copy affiliate link on a short link copies the user\'s clean link for its target', async () => {
+  const { page, tabId } = await open();
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  await page.evaluate(() => navigator.clipboard.writeText('before'));
+  const copied = await (await sw()).evaluate(([id]) => globalThis.linkscope.menuClick({ menuItemId: 'copy', linkUrl: 'https://amzn.to/tagged' }, { id }), [tabId]);
+  assert.equal(copied, 'https://www.amazon.com/dp/B0AVAILABL?tag=mysite-20');
+  await page.bringToFront();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), copied);
+  await page.close();
+});
+
+test('the page that asks for access says what a check reaches before the browser\'s prompt', async () => {
+  const grant = await browser.context.newPage();
+  await grant.setViewportSize({ width: 480, height: 520 });
+  await grant.goto(`chrome-extension://${browser.extensionId}/grant.html`);
+  const text = await grant.textContent('main');
+  for (const words of ['amzn.to', 'only when you press Check', 'without your tracking ID', 'without opening the tagged page', 'withdraw']) {
+    assert.ok(text.includes(words), `says "${words}": ${text}`);
+  }
+  assert.equal(await grant.textContent('#allow'), 'Allow access to Amazon…');
+  await grant.screenshot({ path: path.join(SHOTS, 'live-grant.png') });
+  await grant.close();
+});
