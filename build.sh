@@ -12,7 +12,7 @@ cd "$(dirname "$0")"
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
 WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
-TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr"
+TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr firefox-esr-l10n-de firefox-esr-l10n-ja firefox-esr-l10n-ar"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -27,7 +27,7 @@ after(async () => {
   server?.close();
 });
 
-const open = (pagePath) => ff.open(origin + pagePath);
+const open = async (pagePath) => (await ff.open(origin + pagePath)).page;
 const hasOverlay = (page) => page.evaluate(() => document.querySelector('linkscope-overlay') !== null);
 
 /** Every attribute of every link: what the extension must never change. */
@@ -116,12 +116,12 @@ test('the overlay exports its audit as CSV and JSON', async () => {
   const page = await open('/blog-post.html');
   await shortcutOverlay(page, 8);
   await overlayExport(page, 'Export CSV');
-  const lines = (await ff.download('linkscope-audit.csv')).trim().split('\n');
+  const lines = (await ff.downloaded('linkscope-audit.csv')).trim().split('\n');
   assert.equal(lines[0], 'href,verdict,marketplace,asin,tag,coverage');
   assert.equal(lines.length, 9);
   assert.equal(lines[6], 'https://amzn.to/3Kettle,short,,,,');
   await overlayExport(page, 'Export JSON');
-  const report = JSON.parse(await ff.download('linkscope-audit.json'));
+  const report = JSON.parse(await ff.downloaded('linkscope-audit.json'));
   assert.equal(report.links.length, 8);
   assert.equal(report.summary.mine, 2);
   await page.close();
@@ -216,7 +216,7 @@ test('the real toolbar popup summarises the page, generates links and copies the
 });
 
 test('on a product page, the real popup shows the product and the page menu copies its link', async () => {
-  const page = await ff.open('http://www.amazon.de/Wasserkocher/dp/B08N5WRWNW/ref=sr_1_1?th=1&linkCode=ll1');
+  const { page } = await ff.open('http://www.amazon.de/Wasserkocher/dp/B08N5WRWNW/ref=sr_1_1?th=1&linkCode=ll1');
   await openToolbarPopup(page);
   assert.equal(await ff.inPopup(popup.productInput), 'https://www.amazon.de/dp/B08N5WRWNW?th=1');
   assert.match(await ff.inPopup(popup.productInfo), /B08N5WRWNW.*amazon\.de/);
@@ -232,7 +232,6 @@ test('on a product page, the real popup shows the product and the page menu copi
 
 test('options: typing, saving, exporting, and imports valid and invalid', async () => {
   const page = await ff.openExtensionPage('options.html');
-  await until(() => page.evaluate(options.ready), 'the options page');
   assert.equal(await page.evaluate(options.trackingId, 'amazon.de'), 'mysite0b-21');
 
   const field = options.idField('amazon.it');
@@ -248,7 +247,7 @@ test('options: typing, saving, exporting, and imports valid and invalid', async 
   await until(async () => (await ff.stored()).profile.trackingIds['amazon.it'] === 'mysite09-21', 'the save');
   assert.match(await page.evaluate(options.saveStatus), /Saved/);
   await page.evaluate(options.exportSettings);
-  assert.deepEqual(JSON.parse(await ff.download('linkscope-profile.json')), (await ff.stored()).profile);
+  assert.deepEqual(JSON.parse(await ff.downloaded('linkscope-profile.json')), (await ff.stored()).profile);
 
   const before = await ff.stored();
   await page.evaluate(options.importText, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"has space"},"oneLink":["amazon.in"]}');
@@ -271,7 +270,6 @@ test('settings saved by a newer Linkscope are shown read-only, never overwritten
   const newer = { schema: 2, profile: PROFILE, ui: { format: 'url' }, somethingNew: true };
   await ff.setStored(newer);
   const page = await ff.openExtensionPage('options.html');
-  await until(() => page.evaluate(options.ready), 'the options page');
   assert.equal(await page.evaluate(options.readOnly), true);
   await assert.rejects(ff.bg('importSettings', JSON.stringify(PROFILE)), /newer version of Linkscope/);
   assert.deepEqual(await ff.stored(), newer);
