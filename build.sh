@@ -2,8 +2,8 @@
 # Linkscope's one build script.
 #   ./build.sh          install what is missing, then build the extension into dist/, the store
 #                       packages into target/package/ and the CLI
-#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to
-#                       end, each fuzz target for 15 s
+#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, end to end in
+#                       Chromium and in Firefox (each timed), each fuzz target for 15 s
 #   ./build.sh bench    print benchmark figures
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -117,6 +117,23 @@ build() {
   log "store packages: target/package/linkscope-chrome.zip, target/package/linkscope-firefox.zip"
 }
 
+# The end-to-end files of one browser, run and timed: tests/e2e/firefox*.test.mjs are Firefox's
+# (firefox-<name>.test.mjs runs <name>.test.mjs there), the others Chromium's.
+E2E_TIMES=()
+e2e_tests() {
+  local browser=$1 files=() f start
+  for f in tests/e2e/*.test.mjs; do
+    case "$(basename "$f")" in
+      firefox*) [ "$browser" = firefox ] && files+=("$f") ;;
+      *) [ "$browser" = chromium ] && files+=("$f") ;;
+    esac
+  done
+  log "end-to-end tests in $browser (${#files[@]} files)"
+  start=$(date +%s%N)
+  node --test --test-reporter=spec "${files[@]}"
+  E2E_TIMES+=("$browser $(awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f s", ns / 1e9 }')")
+}
+
 run_tests() {
   if dist_is_stale; then log "sources changed since the last build: building first"; build; fi
   log "cargo fmt --check"; cargo fmt --check
@@ -124,8 +141,11 @@ run_tests() {
   log "cargo test"; cargo test -q 2>&1
   log "web-ext lint (Firefox variant)"
   tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
-  log "binding tests in Node, end-to-end tests in Chromium (node --test)"
-  node --test --test-reporter=spec tests/js/ tests/e2e/
+  log "binding tests in Node (node --test tests/js/)"
+  node --test --test-reporter=spec tests/js/
+  e2e_tests chromium
+  e2e_tests firefox
+  log "end-to-end wall time: ${E2E_TIMES[*]}"
   log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
 }
 

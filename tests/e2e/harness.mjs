@@ -223,17 +223,19 @@ export async function launchBrowser(options) {
 
 /**
  * What every e2e file does before and after its tests: the fixture server, the browser with the
- * staged extension (`options` as `launch` takes them), the screenshots folder, and a profile
- * imported when one is given. Returns an object whose `origin` and `browser` are set once the
+ * staged extension (`options` as `launch` takes them), the screenshots folder, a profile
+ * imported when one is given, then `prepare(browser)` when given. Returns an object whose `origin` and `browser` are set once the
  * tests run.
  */
-export function setup({ profile, ...options } = {}) {
+export function setup({ profile, prepare, ...options } = {}) {
   const e2e = {};
+  // One hook: a file's own top-level before() would not wait for this one (Node 20 starts them at once).
   before(async () => {
     ({ server: e2e.server, origin: e2e.origin } = await startServer());
     e2e.browser = await launchBrowser(options);
     await mkdir(SHOTS, { recursive: true });
     if (profile) await e2e.browser.call('importSettings', typeof profile === 'string' ? profile : JSON.stringify(profile));
+    await prepare?.(e2e.browser);
   });
   after(async () => {
     await e2e.browser?.close();
