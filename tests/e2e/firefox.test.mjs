@@ -1,15 +1,17 @@
 // The Firefox package in Firefox, with its shipped manifest (activeTab, no host permission):
-// the same scenarios as extension.test.mjs, reached through the user gestures that grant
-// activeTab: the keyboard shortcut, the real context menu, the real toolbar popup. Their
-// results are read from stable surfaces (the event page's `linkscope` interface, storage, the
-// clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
+// what only real user gestures reach, the gestures that grant activeTab: the keyboard shortcut,
+// the real context menu, the real toolbar popup, and the event page suspended and woken by them.
+// Their results are read from stable surfaces (the event page's `linkscope` interface, storage,
+// the clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
+// The overlay's, the languages' and the hostile-input scenarios run in Firefox as they are
+// written for Chromium (firefox-overlay, firefox-locales, firefox-hostile.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startServer, repoRoot } from './harness.mjs';
 import { launchFirefox, until } from './firefox-harness.mjs';
-import { badgeVerdicts, drawnBadges, overlayExport, overlayLook, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
+import { badgeVerdicts, drawnBadges, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
 const SHOTS = path.join(repoRoot, 'target/screenshots');
@@ -109,57 +111,6 @@ test('the keyboard shortcut shows the overlay on a blog post and changes no link
   const other = await open('/blog-post.html');
   await assert.rejects(ff.bg('inspect', other.tabId), /permission/i, 'activeTab covers the tab of the gesture only');
   await other.close();
-  await page.close();
-});
-
-test('the overlay exports its audit as CSV and JSON', async () => {
-  const page = await open('/blog-post.html');
-  await shortcutOverlay(page, 8);
-  await overlayExport(page, 'Export CSV');
-  const lines = (await ff.downloaded('linkscope-audit.csv')).trim().split('\n');
-  assert.equal(lines[0], 'href,verdict,marketplace,asin,tag,coverage');
-  assert.equal(lines.length, 9);
-  assert.equal(lines[6], 'https://amzn.to/3Kettle,short,,,,');
-  await overlayExport(page, 'Export JSON');
-  const report = JSON.parse(await ff.downloaded('linkscope-audit.json'));
-  assert.equal(report.links.length, 8);
-  assert.equal(report.summary.mine, 2);
-  await page.close();
-});
-
-test('links added after load are badged too, once', async () => {
-  const page = await open('/dynamic.html');
-  await shortcutOverlay(page, 1);
-  await page.click('#more');
-  await until(async () => (await badgeVerdicts(page)).length === 3, '3 badges');
-  assert.deepEqual(await badgeVerdicts(page), ['mine', 'mine', 'untagged']);
-  await page.click('#more');
-  await until(async () => (await badgeVerdicts(page)).length === 5, '5 badges');
-  const again = await ff.bg('inspect', page.tabId);
-  assert.deepEqual(again.links.map((l) => l.verdict), ['mine', 'mine', 'untagged', 'mine', 'untagged']);
-  assert.equal((await badgeVerdicts(page)).length, 5);
-  await page.close();
-});
-
-test('a strict Content-Security-Policy and hostile page CSS do not break the overlay', async () => {
-  const page = await open('/strict-csp.html');
-  assert.equal(await page.title(), 'Strict CSP and hostile CSS', "the page's inline script was blocked by its CSP");
-  await shortcutOverlay(page, 2);
-  const result = await ff.bg('inspect', page.tabId);
-  assert.deepEqual(result.links.map((l) => l.verdict), ['mine', 'foreign']);
-  assert.deepEqual(await overlayLook(page), { host: 'block', mark: 'fixed', panel: 'fixed', box: 340 });
-  await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay-strict-csp.png') });
-  await page.close();
-});
-
-test('a page with 10,000 links is fully badged', async () => {
-  const page = await open('/many-links.html?n=10000');
-  await shortcutOverlay(page, 1000);
-  const summary = await ff.bg('pageSummary', page.tabId);
-  assert.deepEqual(
-    { total: summary.total, mine: summary.mine, untagged: summary.untagged, foreign: summary.foreign, short: summary.short },
-    { total: 1000, mine: 250, untagged: 250, foreign: 250, short: 250 },
-  );
   await page.close();
 });
 
