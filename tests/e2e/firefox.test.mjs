@@ -5,31 +5,20 @@
 // the clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
 // The overlay's, the languages' and the hostile-input scenarios run in Firefox as they are
 // written for Chromium (firefox-overlay, firefox-locales, firefox-hostile.test.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, repoRoot } from './harness.mjs';
-import { launchFirefox, until } from './firefox-harness.mjs';
+import { setup, SHOTS, repoRoot } from './harness.mjs';
+import { until } from './firefox-harness.mjs';
 import { badgeVerdicts, drawnBadges, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
-const SHOTS = path.join(repoRoot, 'target/screenshots');
 const BLOG_VERDICTS = ['mine', 'mine', 'untagged', 'foreign', 'wrongMarketplace', 'short', 'malformed', 'untagged'];
-let server, origin, ff;
+let ff; // the Firefox session (firefox-harness.mjs)
+const e2e = setup({ browser: 'firefox', asShipped: true, prepare: (browser) => (ff = browser) });
 
-before(async () => {
-  ({ server, origin } = await startServer());
-  ff = await launchFirefox();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await ff?.close();
-  server?.close();
-});
-
-const open = async (pagePath) => (await ff.open(origin + pagePath)).page;
+const open = async (pagePath) => (await ff.open(e2e.origin + pagePath)).page;
 const hasOverlay = (page) => page.evaluate(() => document.querySelector('linkscope-overlay') !== null);
 
 /** Every attribute of every link: what the extension must never change. */

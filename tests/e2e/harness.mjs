@@ -212,13 +212,15 @@ class Chromium {
 /** Where screenshots go: target/screenshots/, Firefox's in its own folder there. */
 export const SHOTS = path.join(root, 'target/screenshots', process.env.LINKSCOPE_BROWSER === 'firefox' ? 'firefox' : '');
 
-/** The browser LINKSCOPE_BROWSER names, with the extension staged as `launch` does. */
-export async function launchBrowser(options) {
-  const name = process.env.LINKSCOPE_BROWSER ?? 'chromium';
-  if (name === 'chromium') return launch(options);
-  if (name !== 'firefox') throw new Error(`LINKSCOPE_BROWSER: no browser ${name}`);
+/**
+ * `browser` (default: what LINKSCOPE_BROWSER names) with the extension staged as `launch` does;
+ * in Firefox, `asShipped` leaves the package's manifest untouched (no host permission).
+ */
+export async function launchBrowser({ browser = process.env.LINKSCOPE_BROWSER ?? 'chromium', asShipped = false, ...options } = {}) {
+  if (browser === 'chromium') return launch(options);
+  if (browser !== 'firefox') throw new Error(`LINKSCOPE_BROWSER: no browser ${browser}`);
   const { launchFirefox } = await import('./firefox-harness.mjs');
-  return launchFirefox({ hosts: ['http://127.0.0.1/*', ...(options?.hosts ?? [])], lang: options?.lang });
+  return launchFirefox({ hosts: asShipped ? [] : ['http://127.0.0.1/*', ...(options.hosts ?? [])], lang: options.lang });
 }
 
 /**
