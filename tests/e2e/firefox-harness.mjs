@@ -176,7 +176,6 @@ class Firefox {
         return this.colorScheme(colorScheme);
       },
       textContent: (selector) => page.$eval(selector, (el) => el.textContent),
-      inputValue: (selector) => page.$eval(selector, (el) => el.value),
       fill: (selector, value) => page.$eval(selector, (el, v) => {
         el.value = v;
         el.dispatchEvent(new Event('input', { bubbles: true }));
