@@ -2,8 +2,8 @@
 # Linkscope's one build script.
 #   ./build.sh          install what is missing, then build the extension into dist/, the store
 #                       packages into target/package/ and the CLI
-#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, Chromium end to
-#                       end, each fuzz target for 15 s
+#   ./build.sh test     run every test: lints, Rust tests, binding tests in Node, end to end in
+#                       Chromium and in Firefox (each timed), each fuzz target for 15 s
 #   ./build.sh bench    print benchmark figures
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,8 +13,9 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/,
 WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
 # openssl makes the live tests' certificate authority; unshare and mount (util-linux, mount) give
-# the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator.
-TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr openssl util-linux mount"
+# the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator; Firefox's
+# language packs let the locale tests run there; time (GNU) measures wall, CPU and peak memory.
+TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr firefox-esr-l10n-de firefox-esr-l10n-ja firefox-esr-l10n-ar openssl util-linux mount time"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -119,6 +120,25 @@ build() {
   log "store packages: target/package/linkscope-chrome.zip, target/package/linkscope-firefox.zip"
 }
 
+# The end-to-end files of one browser, run and timed: tests/e2e/firefox*.test.mjs are Firefox's
+# (firefox-<name>.test.mjs runs <name>.test.mjs there), the others Chromium's.
+E2E_TIMES=()
+e2e_tests() {
+  local browser=$1 files=() f
+  for f in tests/e2e/*.test.mjs; do
+    case "$(basename "$f")" in
+      firefox*) [ "$browser" = firefox ] && files+=("$f") ;;
+      *) [ "$browser" = chromium ] && files+=("$f") ;;
+    esac
+  done
+  log "end-to-end tests in $browser (${#files[@]} files)"
+  mkdir -p target
+  # Wall time, and the CPU time of node and the browsers it started (less sensitive to a busy machine).
+  /usr/bin/time -o "target/e2e-time-$browser" -f "%e s wall, %U s user + %S s sys CPU" \
+    node --test --test-reporter=spec "${files[@]}"
+  E2E_TIMES+=("$browser: $(cat "target/e2e-time-$browser") (load average $(cut -d' ' -f1 /proc/loadavg));")
+}
+
 run_tests() {
   if dist_is_stale; then log "sources changed since the last build: building first"; build; fi
   log "cargo fmt --check"; cargo fmt --check
@@ -126,8 +146,11 @@ run_tests() {
   log "cargo test"; cargo test -q 2>&1
   log "web-ext lint (Firefox variant)"
   tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
-  log "binding tests in Node, end-to-end tests in Chromium (node --test)"
-  node --test --test-reporter=spec tests/js/ tests/e2e/
+  log "binding tests in Node (node --test tests/js/)"
+  node --test --test-reporter=spec tests/js/
+  e2e_tests chromium
+  e2e_tests firefox
+  log "end-to-end time per browser: ${E2E_TIMES[*]}"
   log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
 }
 

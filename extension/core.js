@@ -20,7 +20,8 @@ export function initCore(source) {
 let poisoned = false;
 let restarts = 0;
 
-const isFault = (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+// Running out of stack is a RangeError in V8 and an InternalError ("too much recursion") in Firefox.
+const isFault = (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError || e?.name === 'InternalError';
 
 /** `fn` (one public call into the core) with fault recovery around it. */
 function guarded(fn) {

@@ -103,8 +103,9 @@
    * it yields now and then, so that a caller may give the page a turn.
    */
   function* walk(found) {
-    // Closed roots are only counted; Chrome and Firefox let extensions detect them differently.
-    const closedRoot = chrome.dom?.openOrClosedShadowRoot ?? ((el) => el.openOrClosedShadowRoot?.());
+    // Closed roots are only counted; Chrome and Firefox let extensions detect them differently
+    // (Firefox: a property of content scripts' elements, not a method).
+    const closedRoot = chrome.dom?.openOrClosedShadowRoot ?? ((el) => el.openOrClosedShadowRoot);
     let count = 0;
     function* visit(root, where) {
       found.roots.push(root);

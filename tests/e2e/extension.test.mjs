@@ -1,33 +1,18 @@
 // The built extension in Chromium: settings import through the worker and service-worker restarts.
 // The overlay's tests are in overlay.test.mjs; the popup, copy paths and options in popup.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, tabIdOf, repoRoot } from './harness.mjs';
+import { setup, repoRoot } from './harness.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
-let server, origin, browser;
+const e2e = setup();
 
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const sw = () => browser.worker();
-const stored = async () => (await sw()).evaluate(async () => (await chrome.storage.sync.get('settings')).settings ?? null);
-const importProfile = async (profile) => (await sw()).evaluate((p) => globalThis.linkscope.importSettings(p), profile);
-
-async function open(pagePath) {
-  const page = await browser.context.newPage();
-  await page.goto(origin + pagePath);
-  return { page, tabId: await tabIdOf(await sw(), page) };
-}
+const sw = () => e2e.browser.worker();
+const stored = () => e2e.browser.stored();
+const importProfile = (profile) => e2e.browser.call('importSettings', profile);
+const open = (pagePath) => e2e.browser.open(e2e.origin + pagePath);
 
 test('settings import through the worker: invalid input is rejected and changes nothing', async () => {
   await assert.rejects(importProfile('{"version":1,"home":"amazon.zz"}'), /Home marketplace: unknown marketplace/);
@@ -49,7 +34,7 @@ async function until(condition, what, ms = 5000) {
 
 test('the service worker restarted cold still inspects and copies', async () => {
   const { page, tabId } = await open('/blog-post.html');
-  const cdp = await browser.context.newCDPSession(page);
+  const cdp = await e2e.browser.context.newCDPSession(page);
   const statuses = [];
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => statuses.push(...e.versions.map((v) => v.runningStatus)));
   await cdp.send('ServiceWorker.enable');
@@ -62,12 +47,12 @@ test('the service worker restarted cold still inspects and copies', async () => 
   statuses.length = 0;
   // (A stopped worker must not be evaluated in: Playwright then closes the whole context.)
   // Waking it the way real use does: a message from an extension page.
-  const options = await browser.context.newPage();
-  await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  const options = await e2e.browser.context.newPage();
+  await options.goto(`chrome-extension://${e2e.browser.extensionId}/options.html`);
   await options.evaluate(() => chrome.runtime.sendMessage({ type: 'wake' }));
   await until(() => statuses.includes('running'), 'the worker to start again');
-  await until(() => browser.context.serviceWorkers().length > 0, 'Playwright to attach to it');
-  const fresh = browser.context.serviceWorkers().at(-1);
+  await until(() => e2e.browser.context.serviceWorkers().length > 0, 'Playwright to attach to it');
+  const fresh = e2e.browser.context.serviceWorkers().at(-1);
   assert.equal(await fresh.evaluate(() => globalThis.beforeRestart), undefined, 'a cold worker, not the old one');
   const result = await fresh.evaluate((id) => globalThis.linkscope.inspect(id), tabId);
   assert.equal(result.summary.total, 8);

@@ -6,8 +6,11 @@
 // real key presses for the shortcut, the real context menu after a right click, the real toolbar
 // popup. Only those grant activeTab; the tests reach nothing else. The event page's driving
 // interface (`globalThis.linkscope`) is reached from an extension page, as the popup does.
+//
+// The scenarios shared with Chromium (harness.mjs `setup()`) launch it with host access to the
+// test server, as the Chromium suite does, and get pages with the few Playwright methods they use.
 import { createServer } from 'node:http';
-import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -16,12 +19,20 @@ import { repoRoot } from './harness.mjs';
 export const PACKAGE = path.join(repoRoot, 'target/package/firefox');
 const UUID = '4c1f5f0e-7d2a-4b8e-9a51-6b3c2d1e0f7a'; // fixed, so extension URLs are known in advance
 
-/** Copies the Firefox package unchanged (a build running meanwhile cannot pull files away). */
-async function stagePackage() {
+/**
+ * Copies the Firefox package (a build running meanwhile cannot pull files away), unchanged unless
+ * `hosts` asks for host permissions.
+ */
+async function stagePackage(hosts) {
   const dir = await mkdtemp(path.join(tmpdir(), 'linkscope-firefox-'));
   await cp(PACKAGE, dir, { recursive: true }).catch((e) => {
     throw new Error(`no Firefox package at ${PACKAGE}: run ./build.sh first (${e.message})`);
   });
+  if (hosts.length > 0) {
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+    manifest.host_permissions = hosts;
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  }
   return dir;
 }
 
@@ -52,13 +63,18 @@ async function startStoreProxy() {
   return server;
 }
 
-export async function launchFirefox() {
+/**
+ * `hosts`: host permissions added to the manifest (Firefox grants them at install; its match
+ * patterns ignore the port). `lang`: the browser's UI language (a Debian language pack,
+ * firefox-esr-l10n-*, must be installed for it).
+ */
+export async function launchFirefox({ hosts = [], lang } = {}) {
   const undo = []; // what close() takes down, last first
   const close = async () => {
     while (undo.length > 0) await undo.pop()();
   };
   try {
-    const extensionDir = await stagePackage();
+    const extensionDir = await stagePackage(hosts);
     undo.push(() => rm(extensionDir, { recursive: true, force: true }));
     const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
     undo.push(() => rm(downloads, { recursive: true, force: true }));
@@ -72,6 +88,11 @@ export async function launchFirefox() {
       headless: true,
       args: ['--remote-allow-system-access'], // chrome-scope evaluation, below
       extraPrefsFirefox: {
+        ...(lang && { 'intl.locale.requested': lang }),
+        // Chromium's default fonts for pages (fontconfig resolves both names), so that a fixture
+        // page lays out alike in both browsers and the shared scenarios meet the same layouts.
+        'font.name.serif.x-western': 'Times New Roman',
+        'font.name.sans-serif.x-western': 'Arial',
         'extensions.webextensions.uuids': JSON.stringify({ [addonId]: UUID }),
         // The event page is suspended when a test says so (terminateBackground), not on a timer.
         'extensions.background.idle.timeout': 600000,
@@ -102,9 +123,76 @@ export async function launchFirefox() {
 }
 
 class Firefox {
+  name = 'firefox';
+
   constructor({ browser, addonId, manifest, downloads, close }) {
     Object.assign(this, { browser, addonId, manifest, downloads, close, pages: 0 });
     this.base = `moz-extension://${UUID}/`;
+  }
+
+  /** Calls `globalThis.linkscope[name](...args)` in the event page (as harness.mjs sessions do). */
+  call(name, ...args) {
+    return this.bg(name, ...args);
+  }
+
+  /** `linkscope[name](JSON.parse(json))`, the object made in an extension page. */
+  callParsed(name, json) {
+    return this.driver.evaluate(async (n, text) => {
+      const { linkscope } = await browser.runtime.getBackgroundPage();
+      return JSON.parse(JSON.stringify((await linkscope[n](JSON.parse(text))) ?? null));
+    }, name, json);
+  }
+
+  /** Runs `fn(...args)` in the extension's isolated world of the tab (where the overlay lives). */
+  isolated(tabId, fn, ...args) {
+    return this.driver.evaluate(`(async () => {
+      const [r] = await browser.scripting.executeScript({ target: { tabId: ${tabId} }, func: ${fn}, args: ${JSON.stringify(args)} });
+      return r.result;
+    })()`);
+  }
+
+  /** Runs `action` (which makes a page download `name`) and returns the downloaded text. */
+  async download(page, name, action) {
+    await action();
+    return this.downloaded(name);
+  }
+
+  /** Sets the colour scheme pages see (Firefox has no per-page emulation: a pref, for every page). */
+  colorScheme(scheme) {
+    const value = { dark: 0, light: 1 }[scheme] ?? 2;
+    return this.chrome((_, v) => Services.prefs.setIntPref('layout.css.prefers-color-scheme.content-override', v), value);
+  }
+
+  /** Adds to a puppeteer page the few Playwright methods the shared scenarios use. */
+  playwrightShaped(page) {
+    const close = page.close.bind(page);
+    const press = page.keyboard.press.bind(page.keyboard);
+    page.keyboard.press = (key, options) => press(key === 'Space' ? ' ' : key, options); // Playwright's name for it
+    return Object.assign(page, {
+      waitForTimeout: sleep,
+      setViewportSize: ({ width, height }) => page.setViewport({ width, height }),
+      emulateMedia: ({ colorScheme }) => {
+        page.schemeSet = true;
+        return this.colorScheme(colorScheme);
+      },
+      textContent: (selector) => page.$eval(selector, (el) => el.textContent),
+      fill: (selector, value) => page.$eval(selector, (el, v) => {
+        el.value = v;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, value),
+      /** A chosen file, as the file picker hands it over. */
+      setInputFiles: (selector, { name, mimeType, buffer }) => page.$eval(selector, (el, n, type, text) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], n, { type }));
+        el.files = transfer.files;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, name, mimeType, buffer.toString('utf8')),
+      locator: (selector) => ({ screenshot: async (options) => (await page.$(selector)).screenshot(options) }),
+      close: async () => {
+        if (page.schemeSet) await this.colorScheme(null);
+        await close();
+      },
+    });
   }
 
   /**
@@ -132,26 +220,32 @@ class Firefox {
     return JSON.parse(result.result.value);
   }
 
-  /** A new tab on `url`; each gets a unique address, so the extension's tab id can be found. */
-  async open(url) {
-    const page = await this.browser.newPage();
+  /**
+   * A new tab on `url`; each gets a unique address, so the extension's tab id can be found.
+   * Returns `{ page, tabId }` (the page carries its `tabId` too).
+   */
+  async open(url, { width = 1200, height = 800 } = {}) {
+    const page = this.playwrightShaped(await this.browser.newPage());
+    await page.setViewport({ width, height });
     const unique = `${url}${url.includes('?') ? '&' : '?'}tab=${++this.pages}`;
     await page.goto(unique);
     page.tabId = await this.chrome(({ global, window }, u) => {
       const tab = window.gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === u);
       return tab ? global.tabTracker.getId(tab) : null;
     }, unique);
-    return page;
+    return { page, tabId: page.tabId };
   }
 
   /**
    * An extension page in a tab. BiDi drops events from extension processes, so page.goto never
    * resolves there: navigate without waiting and poll the document.
    */
-  async openExtensionPage(file) {
-    const page = await this.browser.newPage();
+  async openExtensionPage(file, { width = 1200, height = 800 } = {}) {
+    const page = this.playwrightShaped(await this.browser.newPage());
+    await page.setViewport({ width, height });
     await page.mainFrame().browsingContext.navigate(this.base + file, 'none');
-    await until(() => page.evaluate(() => document.readyState === 'complete' && location.protocol === 'moz-extension:').catch(() => false), file);
+    await until(() => page.evaluate(() => document.readyState === 'complete' && location.protocol === 'moz-extension:' &&
+      document.body.dataset.ready === 'true').catch(() => false), file);
     return page;
   }
 
@@ -282,7 +376,7 @@ class Firefox {
   }
 
   /** Waits for a finished download named `name` and returns its text (then removes it). */
-  async download(name) {
+  async downloaded(name) {
     const file = path.join(this.downloads, name);
     // Firefox creates the file empty, writes NAME.part and then moves it over the file.
     await until(async () => {

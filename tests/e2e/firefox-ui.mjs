@@ -27,26 +27,6 @@ export const drawnBadges = (page) =>
     return root ? [...root.querySelectorAll('.badge:not([hidden])')].map((b) => b.dataset.verdict) : [];
   });
 
-/** How page CSS left the overlay: host display, badge layer and panel positioning, panel width. */
-export const overlayLook = (page) =>
-  page.evaluate(() => {
-    const root = document.querySelector('linkscope-overlay').shadowRoot;
-    const panel = root.querySelector('.panel');
-    return {
-      host: getComputedStyle(root.host).display,
-      mark: getComputedStyle(root.querySelector('.box')).position,
-      panel: getComputedStyle(panel).position,
-      box: panel.getBoundingClientRect().width,
-    };
-  });
-
-/** Clicks the overlay's export button labelled `label` ('Export CSV', 'Export JSON'). */
-export const overlayExport = (page, label) =>
-  page.evaluate((text) => {
-    const buttons = document.querySelector('linkscope-overlay').shadowRoot.querySelectorAll('.foot button');
-    [...buttons].find((b) => b.textContent === text).click();
-  }, label);
-
 /** The text of the in-page note shown after a context-menu copy. */
 export const toastText = (page) => page.evaluate(() => document.querySelector('linkscope-toast')?.shadowRoot.textContent ?? null);
 
@@ -74,7 +54,6 @@ export const popup = {
 // ---- The options page (functions run in its tab) ------------------------------------------------
 
 export const options = {
-  ready: () => document.body.dataset.ready === 'true',
   trackingId: (marketplace) => document.getElementById(`id-${marketplace}`).value,
   /** The selector of a marketplace's tracking-ID field, for real typing. */
   idField: (marketplace) => `#id-${marketplace.replaceAll('.', '\\.')}`,

@@ -1,33 +1,24 @@
 // The Firefox package in Firefox, with its shipped manifest (activeTab, no host permission):
-// the same scenarios as extension.test.mjs, reached through the user gestures that grant
-// activeTab: the keyboard shortcut, the real context menu, the real toolbar popup. Their
-// results are read from stable surfaces (the event page's `linkscope` interface, storage, the
-// clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
-import { test, before, after } from 'node:test';
+// what only real user gestures reach, the gestures that grant activeTab: the keyboard shortcut,
+// the real context menu, the real toolbar popup, and the event page suspended and woken by them.
+// Their results are read from stable surfaces (the event page's `linkscope` interface, storage,
+// the clipboard, link attributes); queries into Linkscope's own DOM live in firefox-ui.mjs.
+// The overlay's, the languages' and the hostile-input scenarios run in Firefox as they are
+// written for Chromium (firefox-overlay, firefox-locales, firefox-hostile.test.mjs).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, repoRoot } from './harness.mjs';
-import { launchFirefox, until } from './firefox-harness.mjs';
-import { badgeVerdicts, drawnBadges, overlayExport, overlayLook, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
+import { setup, SHOTS, repoRoot } from './harness.mjs';
+import { until } from './firefox-harness.mjs';
+import { badgeVerdicts, drawnBadges, overlayTotal, toastText, popup, options } from './firefox-ui.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
-const SHOTS = path.join(repoRoot, 'target/screenshots');
 const BLOG_VERDICTS = ['mine', 'mine', 'untagged', 'foreign', 'wrongMarketplace', 'short', 'malformed', 'untagged'];
-let server, origin, ff;
+let ff; // the Firefox session (firefox-harness.mjs)
+const e2e = setup({ browser: 'firefox', asShipped: true, prepare: (browser) => (ff = browser) });
 
-before(async () => {
-  ({ server, origin } = await startServer());
-  ff = await launchFirefox();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await ff?.close();
-  server?.close();
-});
-
-const open = (pagePath) => ff.open(origin + pagePath);
+const open = async (pagePath) => (await ff.open(e2e.origin + pagePath)).page;
 const hasOverlay = (page) => page.evaluate(() => document.querySelector('linkscope-overlay') !== null);
 
 /** Every attribute of every link: what the extension must never change. */
@@ -112,57 +103,6 @@ test('the keyboard shortcut shows the overlay on a blog post and changes no link
   await page.close();
 });
 
-test('the overlay exports its audit as CSV and JSON', async () => {
-  const page = await open('/blog-post.html');
-  await shortcutOverlay(page, 8);
-  await overlayExport(page, 'Export CSV');
-  const lines = (await ff.download('linkscope-audit.csv')).trim().split('\n');
-  assert.equal(lines[0], 'href,verdict,marketplace,asin,tag,coverage');
-  assert.equal(lines.length, 9);
-  assert.equal(lines[6], 'https://amzn.to/3Kettle,short,,,,');
-  await overlayExport(page, 'Export JSON');
-  const report = JSON.parse(await ff.download('linkscope-audit.json'));
-  assert.equal(report.links.length, 8);
-  assert.equal(report.summary.mine, 2);
-  await page.close();
-});
-
-test('links added after load are badged too, once', async () => {
-  const page = await open('/dynamic.html');
-  await shortcutOverlay(page, 1);
-  await page.click('#more');
-  await until(async () => (await badgeVerdicts(page)).length === 3, '3 badges');
-  assert.deepEqual(await badgeVerdicts(page), ['mine', 'mine', 'untagged']);
-  await page.click('#more');
-  await until(async () => (await badgeVerdicts(page)).length === 5, '5 badges');
-  const again = await ff.bg('inspect', page.tabId);
-  assert.deepEqual(again.links.map((l) => l.verdict), ['mine', 'mine', 'untagged', 'mine', 'untagged']);
-  assert.equal((await badgeVerdicts(page)).length, 5);
-  await page.close();
-});
-
-test('a strict Content-Security-Policy and hostile page CSS do not break the overlay', async () => {
-  const page = await open('/strict-csp.html');
-  assert.equal(await page.title(), 'Strict CSP and hostile CSS', "the page's inline script was blocked by its CSP");
-  await shortcutOverlay(page, 2);
-  const result = await ff.bg('inspect', page.tabId);
-  assert.deepEqual(result.links.map((l) => l.verdict), ['mine', 'foreign']);
-  assert.deepEqual(await overlayLook(page), { host: 'block', mark: 'fixed', panel: 'fixed', box: 340 });
-  await page.screenshot({ path: path.join(SHOTS, 'firefox-overlay-strict-csp.png') });
-  await page.close();
-});
-
-test('a page with 10,000 links is fully badged', async () => {
-  const page = await open('/many-links.html?n=10000');
-  await shortcutOverlay(page, 1000);
-  const summary = await ff.bg('pageSummary', page.tabId);
-  assert.deepEqual(
-    { total: summary.total, mine: summary.mine, untagged: summary.untagged, foreign: summary.foreign, short: summary.short },
-    { total: 1000, mine: 250, untagged: 250, foreign: 250, short: 250 },
-  );
-  await page.close();
-});
-
 test('the real context menu copies the affiliate link, read back from the clipboard', async () => {
   const page = await open('/blog-post.html');
   const labels = await ff.contextMenu(page, '#mine-de a');
@@ -216,7 +156,7 @@ test('the real toolbar popup summarises the page, generates links and copies the
 });
 
 test('on a product page, the real popup shows the product and the page menu copies its link', async () => {
-  const page = await ff.open('http://www.amazon.de/Wasserkocher/dp/B08N5WRWNW/ref=sr_1_1?th=1&linkCode=ll1');
+  const { page } = await ff.open('http://www.amazon.de/Wasserkocher/dp/B08N5WRWNW/ref=sr_1_1?th=1&linkCode=ll1');
   await openToolbarPopup(page);
   assert.equal(await ff.inPopup(popup.productInput), 'https://www.amazon.de/dp/B08N5WRWNW?th=1');
   assert.match(await ff.inPopup(popup.productInfo), /B08N5WRWNW.*amazon\.de/);
@@ -232,7 +172,6 @@ test('on a product page, the real popup shows the product and the page menu copi
 
 test('options: typing, saving, exporting, and imports valid and invalid', async () => {
   const page = await ff.openExtensionPage('options.html');
-  await until(() => page.evaluate(options.ready), 'the options page');
   assert.equal(await page.evaluate(options.trackingId, 'amazon.de'), 'mysite0b-21');
 
   const field = options.idField('amazon.it');
@@ -248,7 +187,7 @@ test('options: typing, saving, exporting, and imports valid and invalid', async 
   await until(async () => (await ff.stored()).profile.trackingIds['amazon.it'] === 'mysite09-21', 'the save');
   assert.match(await page.evaluate(options.saveStatus), /Saved/);
   await page.evaluate(options.exportSettings);
-  assert.deepEqual(JSON.parse(await ff.download('linkscope-profile.json')), (await ff.stored()).profile);
+  assert.deepEqual(JSON.parse(await ff.downloaded('linkscope-profile.json')), (await ff.stored()).profile);
 
   const before = await ff.stored();
   await page.evaluate(options.importText, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"has space"},"oneLink":["amazon.in"]}');
@@ -271,7 +210,6 @@ test('settings saved by a newer Linkscope are shown read-only, never overwritten
   const newer = { schema: 2, profile: PROFILE, ui: { format: 'url' }, somethingNew: true };
   await ff.setStored(newer);
   const page = await ff.openExtensionPage('options.html');
-  await until(() => page.evaluate(options.ready), 'the options page');
   assert.equal(await page.evaluate(options.readOnly), true);
   await assert.rejects(ff.bg('importSettings', JSON.stringify(PROFILE)), /newer version of Linkscope/);
   assert.deepEqual(await ff.stored(), newer);

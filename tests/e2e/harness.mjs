@@ -1,10 +1,15 @@
 // End-to-end harness: the built extension (dist/) in Debian's Chromium, driven by
-// playwright-core, against fixture pages served on 127.0.0.1.
+// playwright-core, against fixture pages served on 127.0.0.1; or the Firefox package in Firefox
+// (firefox-harness.mjs). Scenario files are written once against a browser session (`setup()`)
+// and run in whichever browser LINKSCOPE_BROWSER names: chromium (the default) or firefox (set by
+// the firefox-*.test.mjs files, which import a scenario file and nothing else).
+import { after, before } from 'node:test';
 import { createServer } from 'node:http';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -115,13 +120,15 @@ async function stageExtension(hosts, permissions = []) {
  * `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`);
  * `permissions`: more API permissions (granted as optional ones would be); `args`: more Chromium flags.
  */
-export async function launch({ hosts = [], permissions = [], args = [], lang } = {}) {
+export async function launch({
+  hosts = [], permissions = [], args = [], lang, viewport = { width: 1200, height: 800 },
+} = {}) {
   const extension = await stageExtension(hosts, permissions);
   const profileDir = await mkdtemp(path.join(tmpdir(), 'linkscope-profile-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    viewport: { width: 1200, height: 800 },
+    viewport,
     // The browser's UI language (and so the extension's): Chromium on Linux reads it from LANGUAGE.
     ...(lang && { env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } }),
     args: [
@@ -140,7 +147,110 @@ export async function launch({ hosts = [], permissions = [], args = [], lang } =
     await rm(extension, { recursive: true, force: true });
     await rm(profileDir, { recursive: true, force: true });
   };
-  return { context, extensionId, close, worker: () => currentWorker(context) };
+  return new Chromium({ context, extensionId, close });
+}
+
+/**
+ * A browser session as every scenario uses it (the Firefox one has the same methods): pages
+ * opened on an address the extension can find, calls into the worker's `linkscope` interface, the
+ * overlay's own world, extension pages, downloads.
+ */
+class Chromium {
+  name = 'chromium';
+  opened = 0;
+
+  constructor({ context, extensionId, close }) {
+    Object.assign(this, { context, extensionId, close });
+  }
+
+  /** The running service worker. */
+  worker() {
+    return currentWorker(this.context);
+  }
+
+  /** A new tab on `url`, its address made unique so that the worker finds this very tab. */
+  async open(url, { width = 1200, height = 800 } = {}) {
+    const page = await this.context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(`${url}${url.includes('?') ? '&' : '?'}tab=${++this.opened}`);
+    return { page, tabId: await tabIdOf(await this.worker(), page) };
+  }
+
+  /** `globalThis.linkscope[name](...args)` in the service worker. */
+  async call(name, ...args) {
+    return (await this.worker()).evaluate(([n, a]) => globalThis.linkscope[n](...a), [name, args]);
+  }
+
+  /** Runs `fn(...args)` in the extension's isolated world of the tab (where the overlay lives). */
+  async isolated(tabId, fn, ...args) {
+    return (await this.worker()).evaluate(`(async () => {
+      const [r] = await chrome.scripting.executeScript({ target: { tabId: ${tabId} }, func: ${fn}, args: ${JSON.stringify(args)} });
+      return r.result;
+    })()`);
+  }
+
+  /** `linkscope[name](JSON.parse(json))`: an object made in the worker's own realm, as a message would bring it. */
+  async callParsed(name, json) {
+    return (await this.worker()).evaluate(([n, text]) => globalThis.linkscope[n](JSON.parse(text)), [name, json]);
+  }
+
+  /** The settings in chrome.storage.sync (null when none). */
+  async stored() {
+    return (await this.worker()).evaluate(async () => (await chrome.storage.sync.get('settings')).settings ?? null);
+  }
+
+  /** An extension page (`file` may carry a query) in a tab, once it says it is ready. */
+  async openExtensionPage(file, { width = 1200, height = 800 } = {}) {
+    const page = await this.context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(`chrome-extension://${this.extensionId}/${file}`);
+    await page.waitForSelector('body[data-ready=true]');
+    return page;
+  }
+
+  /** Runs `action` (which makes `page` download a file) and returns the downloaded text. */
+  async download(page, name, action) {
+    const [download] = await Promise.all([page.waitForEvent('download'), action()]);
+    assert.equal(download.suggestedFilename(), name);
+    return readFile(await download.path(), 'utf8');
+  }
+}
+
+/** Where screenshots go: target/screenshots/, Firefox's in its own folder there. */
+export const SHOTS = path.join(root, 'target/screenshots', process.env.LINKSCOPE_BROWSER === 'firefox' ? 'firefox' : '');
+
+/**
+ * `browser` (default: what LINKSCOPE_BROWSER names) with the extension staged as `launch` does;
+ * in Firefox, `asShipped` leaves the package's manifest untouched (no host permission).
+ */
+export async function launchBrowser({ browser = process.env.LINKSCOPE_BROWSER ?? 'chromium', asShipped = false, ...options } = {}) {
+  if (browser === 'chromium') return launch(options);
+  if (browser !== 'firefox') throw new Error(`LINKSCOPE_BROWSER: no browser ${browser}`);
+  const { launchFirefox } = await import('./firefox-harness.mjs');
+  return launchFirefox({ hosts: asShipped ? [] : ['http://127.0.0.1/*', ...(options.hosts ?? [])], lang: options.lang });
+}
+
+/**
+ * What every e2e file does before and after its tests: the fixture server, the browser with the
+ * staged extension (`options` as `launch` takes them), the screenshots folder, a profile
+ * imported when one is given, then `prepare(browser)` when given. Returns an object whose `origin` and `browser` are set once the
+ * tests run.
+ */
+export function setup({ profile, prepare, ...options } = {}) {
+  const e2e = {};
+  // One hook: a file's own top-level before() would not wait for this one (Node 20 starts them at once).
+  before(async () => {
+    ({ server: e2e.server, origin: e2e.origin } = await startServer());
+    e2e.browser = await launchBrowser(options);
+    await mkdir(SHOTS, { recursive: true });
+    if (profile) await e2e.browser.call('importSettings', typeof profile === 'string' ? profile : JSON.stringify(profile));
+    await prepare?.(e2e.browser);
+  });
+  after(async () => {
+    await e2e.browser?.close();
+    e2e.server?.close();
+  });
+  return e2e;
 }
 
 /** The running service worker (a new one after a restart). */

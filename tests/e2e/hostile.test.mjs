@@ -1,33 +1,25 @@
 // Hostile input in the built extension (issue 8): a profile nested 5,000 deep, imported through
 // the worker and through the options page, is rejected with a clear error and leaves the core
 // working; a core that runs out of stack mid-call in an extension page is replaced, and the
-// page keeps validating, classifying and auditing.
-import { test, before, after } from 'node:test';
+// page keeps validating, classifying and auditing. In Chromium and (firefox-hostile.test.mjs) Firefox.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, tabIdOf, repoRoot } from './harness.mjs';
+import { setup, SHOTS, repoRoot } from './harness.mjs';
 import { overflowRounds } from '../js/overflow.mjs';
 
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
 const DEEP = `{"version":1,"home":"amazon.com","x":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-let server, origin, browser;
+const e2e = setup();
 
-before(async () => {
-  [{ server, origin }, browser] = await Promise.all([startServer(), launch()]);
-});
-after(() => Promise.all([browser?.close(), server?.close()]));
-
-const worker = () => browser.worker();
-const settings = async () => (await worker()).evaluate(async () => (await chrome.storage.sync.get('settings')).settings);
-const importSettings = async (profile) => (await worker()).evaluate((p) => globalThis.linkscope.importSettings(p), profile);
+const settings = () => e2e.browser.stored();
+const importSettings = (profile) => e2e.browser.call('importSettings', profile);
 
 /** Verdicts of the blog post's Amazon links, classified and audited by the worker's core. */
 async function blogVerdicts() {
-  const page = await browser.context.newPage();
-  await page.goto(`${origin}/blog-post.html`);
-  const sw = await worker();
-  const result = await sw.evaluate((id) => globalThis.linkscope.inspect(id), await tabIdOf(sw, page));
+  const { page, tabId } = await e2e.browser.open(`${e2e.origin}/blog-post.html`);
+  const result = await e2e.browser.call('inspect', tabId);
   await page.close();
   return result.links.map((l) => l.verdict);
 }
@@ -39,7 +31,7 @@ test('worker: a 5,000-deep profile imported twice is rejected, and the core keep
   const before = await settings();
   for (let i = 0; i < 2; i++) {
     await assert.rejects(importSettings(DEEP), /nested more than 100 levels deep/);
-    const asObject = (await worker()).evaluate((text) => globalThis.linkscope.importSettings(JSON.parse(text)), DEEP);
+    const asObject = e2e.browser.callParsed('importSettings', DEEP);
     await assert.rejects(asObject, /nested more than 100 levels deep/);
   }
   assert.deepEqual(await settings(), before, 'nothing saved');
@@ -48,12 +40,7 @@ test('worker: a 5,000-deep profile imported twice is rejected, and the core keep
   await assert.rejects(importSettings('{"version":1,"home":"amazon.com","home":"amazon.de"}'), /Home marketplace: listed twice/);
 });
 
-async function optionsPage() {
-  const page = await browser.context.newPage();
-  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
-  await page.waitForSelector('body[data-ready=true]');
-  return page;
-}
+const optionsPage = () => e2e.browser.openExtensionPage('options.html');
 
 /** Imports `text` as a chosen file; the listed errors. */
 async function importFile(page, text) {
@@ -69,7 +56,7 @@ async function assertOptionsWork(page) {
   await page.fill('#id-amazon\\.it', '');
   await page.fill('#import-text', JSON.stringify(PROFILE));
   await page.click('#import');
-  await page.waitForSelector('#import-status:text("Imported and saved")');
+  await page.waitForFunction(() => document.querySelector('#import-status').textContent === 'Imported and saved');
   await page.evaluate(() => { document.querySelector('#import-status').textContent = ''; });
 }
 
@@ -82,8 +69,7 @@ test('options: a 5,000-deep profile file imported twice is listed as an error; t
     assert.match(errors[0], /^File: lists and objects nested more than 100 levels deep at line 1 column \d+$/);
   }
   assert.deepEqual(await settings(), before);
-  await mkdir(path.join(repoRoot, 'target/screenshots'), { recursive: true });
-  await page.locator('#import-errors').screenshot({ path: path.join(repoRoot, 'target/screenshots/options-deep-import.png') });
+  await page.locator('#import-errors').screenshot({ path: path.join(SHOTS, 'options-deep-import.png') });
   assert.deepEqual(await importFile(page, '{"version":1,"home":"amazon.com","trackingIds":{"amazon.de":"a-21","amazon.de":"b-21"}}'),
     ['Amazon.de tracking ID: amazon.de is listed twice']);
   await assertOptionsWork(page);

@@ -1,53 +1,25 @@
-// The page inspection overlay in Chromium, on realistic pages: badges stay on their own links
+// The page inspection overlay on realistic pages, in Chromium and (firefox-overlay.test.mjs) Firefox: badges stay on their own links
 // through layout changes and scrolling, cover no other text, show only for visible links and
 // never widen the page; shadow roots and frames are inspected or counted; links that change are
 // re-classified; the panel works from the keyboard and passes axe-core. Screenshots go to
-// target/screenshots/.
-import { test, before, after } from 'node:test';
+// target/screenshots/ (Firefox's to target/screenshots/firefox/).
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startServer, launch, tabIdOf, repoRoot } from './harness.mjs';
+import { setup, SHOTS, repoRoot } from './harness.mjs';
 
-const SHOTS = path.join(repoRoot, 'target/screenshots');
 const PROFILE = JSON.parse(await readFile(path.join(repoRoot, 'tests/fixtures/profile.json'), 'utf8'));
 const AXE = path.join(repoRoot, 'tests/node_modules/axe-core/axe.min.js');
-let server, origin, browser;
-
-before(async () => {
-  ({ server, origin } = await startServer());
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-  await (await browser.worker()).evaluate((p) => globalThis.linkscope.importSettings(p), JSON.stringify(PROFILE));
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const sw = () => browser.worker();
-
-let opened = 0;
+const e2e = setup({ profile: PROFILE });
 
 /** A new tab with the page (its address made unique, so that the worker finds this very tab). */
-async function open(pagePath, { width = 1200, height = 800 } = {}) {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width, height });
-  opened += 1;
-  await page.goto(`${origin}${pagePath}${pagePath.includes('?') ? '&' : '?'}tab=${opened}`);
-  return { page, tabId: await tabIdOf(await sw(), page) };
-}
+const open = (pagePath, viewport) => e2e.browser.open(`${e2e.origin}${pagePath}`, viewport);
 
-const inspect = async (tabId) => (await sw()).evaluate((id) => globalThis.linkscope.inspect(id), tabId);
+const inspect = (tabId) => e2e.browser.call('inspect', tabId);
 
 /** Runs `fn(...args)` in the overlay's own (isolated) world of the tab, where linkscopeOverlay lives. */
-async function isolated(tabId, fn, ...args) {
-  return (await sw()).evaluate(`(async () => {
-    const [r] = await chrome.scripting.executeScript({ target: { tabId: ${tabId} }, func: ${fn}, args: ${JSON.stringify(args)} });
-    return r.result;
-  })()`);
-}
+const isolated = (tabId, fn, ...args) => e2e.browser.isolated(tabId, fn, ...args);
 
 /** Waits until the layer has settled (two frames after the last change it reacts to). */
 const settle = (page, ms = 250) => page.waitForTimeout(ms).then(() => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
@@ -400,6 +372,11 @@ test('the panel works from the keyboard; collapsed and moved, it stays so', asyn
   // Tab on to the rows: Enter and Space show the link and say what it is (the first is in a closed menu).
   const status = () => inRoot(page, (root) => root.querySelector('[role=status]').textContent);
   for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
+  if (e2e.browser.name === 'firefox') {
+    // Firefox gives every scroll container a tab stop of its own, the scrolling list too.
+    assert.equal(await focused(), 'list');
+    await page.keyboard.press('Tab');
+  }
   assert.equal(await focused(), 'row');
   await page.keyboard.press('Enter');
   assert.match(await status(), /not visible now/);
@@ -478,13 +455,11 @@ test('the overlay exports its audit as CSV and JSON', async () => {
   const { page, tabId } = await open('/blog-post.html');
   await inspect(tabId);
   const click = (label) => inRoot(page, (root, text) => [...root.querySelectorAll('.foot button')].find((b) => b.textContent === text).click(), label);
-  const [csv] = await Promise.all([page.waitForEvent('download'), click('Export CSV')]);
-  const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\n');
+  const lines = (await e2e.browser.download(page, 'linkscope-audit.csv', () => click('Export CSV'))).trim().split('\n');
   assert.equal(lines[0], 'href,verdict,marketplace,asin,tag,coverage');
   assert.equal(lines.length, 9);
   assert.equal(lines[6], 'https://amzn.to/3Kettle,short,,,,');
-  const [json] = await Promise.all([page.waitForEvent('download'), click('Export JSON')]);
-  const report = JSON.parse(await readFile(await json.path(), 'utf8'));
+  const report = JSON.parse(await e2e.browser.download(page, 'linkscope-audit.json', () => click('Export JSON')));
   assert.equal(report.links.length, 8);
   assert.equal(report.summary.mine, 2);
   await page.close();

@@ -24,7 +24,7 @@ export async function overflowRounds({ coreUrl, profile, rounds }) {
           core.auditBatch(profile, [product, 'https://amazon.de/gp/product/B08N5WRWNW']);
           done += 1;
         } catch (e) {
-          if (e instanceof RangeError) overflows += 1;
+          if (e instanceof RangeError || e.name === 'InternalError') overflows += 1; // V8, Firefox
         }
       }
     };
