@@ -13,8 +13,9 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/,
 WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
 # openssl makes the live tests' certificate authority; unshare and mount (util-linux, mount) give
-# the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator.
-TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr openssl util-linux mount"
+# the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator;
+# time (GNU) measures its peak memory.
+TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr openssl util-linux mount time"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -157,6 +158,7 @@ case "${1:-build}" in
   bench)
     [ -f dist/wasm/linkscope_bg.wasm ] || build
     bench_cli
+    node tests/js/live-bench.mjs # --live against the loopback Amazon emulator (needs root: unshare)
     cargo run -q --release --bin linkscope-bench
     node tests/js/bench.mjs
     node tests/e2e/bench.mjs ;;

@@ -23,7 +23,7 @@ use crate::net::{accept_language, now_ms, Client, Get};
 use crate::term::diag;
 
 /// The live options of `audit` and `links`.
-#[derive(clap::Args, Debug, Clone)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct LiveArgs {
     /// Look at Amazon: expand short links and check that each product still sells (requests go
     /// only to Amazon, to bare product URLs without your tag).
@@ -132,6 +132,25 @@ impl Live {
             cache,
             tally: Tally::default(),
         })
+    }
+
+    /// Expands short links only (`fix --expand`), in order.
+    pub fn expand_all(&self, requests: &[ExpandRequest]) -> Vec<Expansion> {
+        let progress = progress_bar(requests.len());
+        progress.set_message("short links expanded");
+        let expansions = parallel(requests, |r| {
+            let e = self.expand(r);
+            progress.inc(1);
+            e
+        });
+        progress.finish_and_clear();
+        diag(&format!(
+            "live: {} short links expanded ({} answers from the cache), {} requests to Amazon",
+            expansions.len(),
+            self.tally.cached.load(Ordering::Relaxed),
+            self.tally.requests.load(Ordering::Relaxed),
+        ));
+        expansions
     }
 
     /// Expands the plan's short links, adds their targets' checks, checks every product.

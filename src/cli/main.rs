@@ -107,8 +107,15 @@ enum Command {
         /// Replace someone else's tag with yours (left as is by default).
         #[arg(long)]
         replace_foreign: bool,
+        /// Replace short links (amzn.to, a.co, …) with your tagged link for their target
+        /// product: each is expanded by reading its redirect from the short-link host (a network
+        /// request, as with audit --live; the tagged target is never loaded).
+        #[arg(long)]
+        expand: bool,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        live: LiveArgs,
     },
 }
 
@@ -267,8 +274,12 @@ fn main() -> ExitCode {
             write,
             no_clean,
             replace_foreign,
+            expand,
             read,
+            mut live,
         } => read.resolve(paths, profile, Vec::new()).and_then(|r| {
+            // `fix --live` is `fix --expand`: the one network step fix has.
+            live.live |= expand;
             commands::fix::run(&FixOptions {
                 paths: r.paths,
                 profile: r.profile,
@@ -277,6 +288,7 @@ fn main() -> ExitCode {
                 replace_foreign,
                 walk: r.walk,
                 scan: r.scan,
+                live,
             })
         }),
     };

@@ -3,7 +3,7 @@
 // the system resolver (its own /etc/hosts in a private mount namespace) and trusts the test CA
 // through SSL_CERT_FILE. No network.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -212,4 +212,42 @@ test('links --live: availability per covered marketplace, a tagged search where 
   assertNoAffiliateRequest();
   const table = await linkscope(['links', 'B0USDEONLY', '--profile', PROFILE, '--live', '--interval', '0']);
   assert.match(table.stdout, /amazon\.co\.uk\s+direct\s+notFound\s+search: https:\/\/www\.amazon\.co\.uk\/s\?k=/);
+});
+
+/** Peak resident memory (KB) of linkscope checking `href`, measured by GNU time. */
+async function peakKb(href) {
+  const file = page(`peak-${href.slice(-10)}.html`, [href]);
+  const run = await amazon.run('/usr/bin/time', ['-f', 'peak=%M', BIN, 'audit', file, '--profile', PROFILE,
+    '--live', '--no-cache', '--retries', '0'], { env: { HOME: dir } });
+  assert.equal(run.code, 0, run.stderr);
+  return Number(run.stderr.match(/peak=(\d+)/)[1]);
+}
+
+test('memory stays bounded on a 10 MB body: it is read up to the cap, never whole', async () => {
+  amazon.reset();
+  const small = await peakKb('https://www.amazon.com/dp/B0AVAILABL');
+  const huge = await peakKb('https://www.amazon.com/dp/B0HUGE0001');
+  assert.ok(huge - small < 6 * 1024, `peak ${huge} KB on the 10 MB body, ${small} KB on a small page`);
+  const sent = amazon.log.find((e) => e.path === '/dp/B0HUGE0001').sent;
+  assert.ok(sent < 10 << 20, `the emulator wrote ${sent} bytes`);
+});
+
+test('fix --expand: short links become your tagged link for their target; the rest are left with the reason', async () => {
+  amazon.reset();
+  const file = page('fix.md', []);
+  writeFileSync(file, '- [lamp](https://a.co/d/untagged)\n- [theirs](https://amzn.to/tagged)\n- [gone](https://amzn.to/missing)\n- [away](https://amzn.asia/offsite)\n');
+  const run = await linkscope(['fix', file, '--profile', PROFILE, '--expand', '--write', '--interval', '0']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(readFileSync(file, 'utf8'), '- [lamp](https://www.amazon.de/dp/B0UNAVAIL1?tag=mysite0b-21&th=1)\n'
+    + '- [theirs](https://amzn.to/tagged)\n- [gone](https://amzn.to/missing)\n- [away](https://amzn.asia/offsite)\n');
+  assert.match(run.stderr, /someone else's tag/);
+  assert.match(run.stderr, /could not be expanded \(notFound/);
+  assert.match(run.stderr, /leaves Amazon \(https:\/\/example\.com\/review\)/);
+  assert.deepEqual(amazon.log.map((e) => e.host).sort(), ['a.co', 'amzn.asia', 'amzn.to', 'amzn.to']);
+  assertNoAffiliateRequest();
+  amazon.reset();
+  const plain = await linkscope(['fix', file, '--profile', PROFILE]);
+  assert.equal(plain.code, 1);
+  assert.match(plain.stderr, /--expand follows it/);
+  assert.equal(amazon.log.length, 0, 'no request without --expand');
 });
