@@ -69,9 +69,10 @@ fn coverage_note(l: &GeneratedLink) -> &'static str {
 struct Availability {
     marketplace: &'static str,
     coverage: &'static str,
-    health: Health,
+    /// The health state, as `audit --live` names it (`available`, `notFound`, …).
+    health: &'static str,
     /// What decided, for a person.
-    why: String,
+    health_detail: String,
     title: Option<String>,
     /// The tagged product link, or where the product is missing the tagged search for its
     /// title (`search: true`); `null` when neither can be made.
@@ -131,8 +132,8 @@ fn availability(
             Availability {
                 marketplace: link.marketplace,
                 coverage: coverage_note(link),
-                health: check.health.clone(),
-                why: check.why.clone(),
+                health: check.health.as_str(),
+                health_detail: check.why.clone(),
                 title: check.title.clone(),
                 search: search.is_some(),
                 url: search.or_else(|| (!missing).then(|| link.url.clone())),
@@ -153,7 +154,7 @@ fn availability(
                     vec![
                         r.marketplace.to_owned(),
                         r.coverage.to_owned(),
-                        r.health.as_str().to_owned(),
+                        r.health.to_owned(),
                         link,
                     ]
                 })
