@@ -180,6 +180,7 @@ case "${1:-build}" in
   bench)
     [ -f dist/wasm/linkscope_bg.wasm ] || build
     bench_cli
+    node tests/js/live-bench.mjs # --live against the loopback Amazon emulator (needs root: unshare)
     cargo run -q --release --bin linkscope-bench
     node tests/js/bench.mjs
     node tests/e2e/bench.mjs ;;

@@ -5,6 +5,8 @@ mod config;
 mod diff;
 mod exit;
 mod input;
+mod live;
+mod net;
 mod output;
 mod scan;
 mod term;
@@ -15,13 +17,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use linkscope::health::Health;
 use linkscope::Verdict;
 
-use commands::audit::AuditOptions;
+use commands::audit::{AuditOptions, FailOn};
 use commands::coverage::TableFormat;
 use commands::fix::FixOptions;
 use commands::links::LinksFormat;
 use exit::{Exit, Failure};
+use live::LiveArgs;
 use output::AuditFormat;
 use scan::ScanOptions;
 use walk::WalkOptions;
@@ -52,6 +56,8 @@ enum Command {
         profile: PathBuf,
         #[arg(long, value_enum, default_value_t = LinksFormat::Url)]
         format: LinksFormat,
+        #[command(flatten)]
+        live: LiveArgs,
     },
     /// Show in which marketplaces the profile earns.
     Coverage {
@@ -74,11 +80,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
         format: AuditFormat,
         /// Exit with status 1 when any of these verdicts occurs (comma-separated: mine,
-        /// wrongMarketplace, foreign, untagged, short, malformed).
-        #[arg(long, value_delimiter = ',', value_parser = parse_verdict)]
-        fail_on: Vec<Verdict>,
+        /// wrongMarketplace, foreign, untagged, short, malformed), or with --live any of these
+        /// health states (available, unavailable, otherSellersOnly, notFound, redirected,
+        /// blocked, error).
+        #[arg(long, value_delimiter = ',', value_parser = parse_fail_on)]
+        fail_on: Vec<FailOn>,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        live: LiveArgs,
     },
     /// Rewrite the Amazon links of your source files: untagged and wrong-marketplace links get
     /// your tracking ID, tracking noise is removed. Prints a unified diff unless --write.
@@ -97,8 +107,15 @@ enum Command {
         /// Replace someone else's tag with yours (left as is by default).
         #[arg(long)]
         replace_foreign: bool,
+        /// Replace short links (amzn.to, a.co, …) with your tagged link for their target
+        /// product: each is expanded by reading its redirect from the short-link host (a network
+        /// request, as with audit --live; the tagged target is never loaded).
+        #[arg(long)]
+        expand: bool,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        live: LiveArgs,
     },
 }
 
@@ -130,7 +147,7 @@ struct ReadArgs {
 struct Resolved {
     paths: Vec<PathBuf>,
     profile: PathBuf,
-    fail_on: Vec<Verdict>,
+    fail_on: Vec<FailOn>,
     walk: WalkOptions,
     scan: ScanOptions,
 }
@@ -140,7 +157,7 @@ impl ReadArgs {
         self,
         paths: Vec<PathBuf>,
         profile: Option<PathBuf>,
-        fail_on: Vec<Verdict>,
+        fail_on: Vec<FailOn>,
     ) -> Result<Resolved, Failure> {
         let config = config::find(&paths)?.unwrap_or_default();
         let profile = profile.or(config.profile).ok_or_else(|| {
@@ -155,8 +172,8 @@ impl ReadArgs {
             (true, true) => vec![PathBuf::from(".")],
         };
         let fail_on = if fail_on.is_empty() {
-            let parsed: Result<Vec<Verdict>, String> =
-                config.fail_on.iter().map(|v| parse_verdict(v)).collect();
+            let parsed: Result<Vec<FailOn>, String> =
+                config.fail_on.iter().map(|v| parse_fail_on(v)).collect();
             parsed.map_err(|e| Failure(format!("{}: fail-on: {e}", config::FILE_NAME)))?
         } else {
             fail_on
@@ -195,11 +212,19 @@ impl ReadArgs {
 /// The largest source file read unless --max-file-size says otherwise.
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
-fn parse_verdict(s: &str) -> Result<Verdict, String> {
-    Verdict::parse(s).ok_or_else(|| {
-        let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
-        format!("unknown verdict '{s}' (one of: {})", names.join(", "))
-    })
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if let Some(v) = Verdict::parse(s) {
+        return Ok(FailOn::Verdict(v));
+    }
+    if let Some(state) = Health::STATES.iter().find(|h| **h == s) {
+        return Ok(FailOn::Health(state));
+    }
+    let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+    Err(format!(
+        "unknown verdict or health state '{s}' (verdicts: {}; with --live, health states: {})",
+        names.join(", "),
+        Health::STATES.join(", ")
+    ))
 }
 
 fn main() -> ExitCode {
@@ -222,7 +247,8 @@ fn main() -> ExitCode {
             input,
             profile,
             format,
-        } => commands::links::run(&input, &profile, format),
+            live,
+        } => commands::links::run(&input, &profile, format, &live),
         Command::Coverage { profile, format } => commands::coverage::run(&profile, format),
         Command::Audit {
             paths,
@@ -230,6 +256,7 @@ fn main() -> ExitCode {
             format,
             fail_on,
             read,
+            live,
         } => read.resolve(paths, profile, fail_on).and_then(|r| {
             commands::audit::run(&AuditOptions {
                 paths: r.paths,
@@ -238,6 +265,7 @@ fn main() -> ExitCode {
                 fail_on: r.fail_on,
                 walk: r.walk,
                 scan: r.scan,
+                live,
             })
         }),
         Command::Fix {
@@ -246,8 +274,12 @@ fn main() -> ExitCode {
             write,
             no_clean,
             replace_foreign,
+            expand,
             read,
+            mut live,
         } => read.resolve(paths, profile, Vec::new()).and_then(|r| {
+            // `fix --live` is `fix --expand`: the one network step fix has.
+            live.live |= expand;
             commands::fix::run(&FixOptions {
                 paths: r.paths,
                 profile: r.profile,
@@ -256,6 +288,7 @@ fn main() -> ExitCode {
                 replace_foreign,
                 walk: r.walk,
                 scan: r.scan,
+                live,
             })
         }),
     };

@@ -12,6 +12,11 @@
 //                     status, sent (body bytes written) }
 //   amazon.peak(host) the most requests to host in flight at once
 //   amazon.reset()    clears the log, the peaks and the per-URL counters (rate limits)
+//   await amazon.run(command, args, { env, timeoutMs }) runs a program that resolves Amazon's
+//                     host names to the emulator through the system resolver: in a private mount
+//                     namespace (unshare -m, as root, also in CI) whose /etc/hosts is hostsFile(),
+//                     with SSL_CERT_FILE=caPath and no proxy variables; resolves to
+//                     { code, stdout, stderr }
 //   await amazon.close()
 //
 // Options: `slowMs` (how long the slow scenario waits before answering, default 30 s), `pages`
@@ -25,7 +30,7 @@
 // copied). A product is keyed by ASIN (PRODUCTS), a short link by path (SHORT_LINKS); anything
 // else is Amazon's missing-page page with 404, as Amazon answers an unknown ASIN. To add a case,
 // add a row.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -71,7 +76,7 @@ export const PRODUCTS = {
 
 /**
  * Short links by path, on every short-link host. `location`: the redirect (status `status`,
- * default 301); `expect`: the target's verdict for the test profile (tests/fixtures/profile.json
+ * default 301); `target`: where the chain ends when not at `location`; `expect`: the target's verdict for the test profile (tests/fixtures/profile.json
  * holds no tag 'someone-20'), or null when the expansion does not reach an Amazon product.
  * Unknown paths answer 404.
  */
@@ -80,7 +85,7 @@ export const SHORT_LINKS = {
   '/d/untagged': { location: 'https://www.amazon.de/dp/B0UNAVAIL1?ref=cm_sw_r_cp_api_i_ABC123&th=1', expect: 'untagged' },
   '/d/gone': { location: 'https://www.amazon.co.uk/dp/B0NOTFOUND?ref=cm_sw_r_cp_api_i_DEF456', expect: 'untagged' },
   '/offsite': { location: 'https://example.com/review', expect: null },
-  '/chain': { location: 'https://amzn.to/tagged', expect: 'foreign' },
+  '/chain': { location: 'https://amzn.to/tagged', expect: 'foreign', target: 'https://www.amazon.com/dp/B0AVAILABL?tag=someone-20&linkCode=ll1&linkId=0f1e2d3c4b5a' },
   '/d/shortloop': { location: 'https://a.co/d/shortloop', expect: null },
 };
 
@@ -98,7 +103,8 @@ const WORDS = {
 /** The marketplaces ({ domain, country, ueMid }) and short-link hosts of src/marketplace.rs. */
 export function marketplaceTable() {
   const source = readFileSync(path.join(root, 'src/marketplace.rs'), 'utf8');
-  const rows = [...source.matchAll(/row!\("([^"]+)",\s*\[[^\]]*\],\s*"([A-Z]{2})",.*"([A-Z0-9]+)"\),/g)];
+  // row!("amazon.ae", [], "AE", "United Arab Emirates", "AED", MiddleEast, None, false, "A2VIGQ35RCS4UG", "en-AE"),
+  const rows = [...source.matchAll(/row!\("([^"]+)",\s*\[[^\]]*\],\s*"([A-Z]{2})",.*"([A-Z0-9]{10,14})",\s*"[a-z]{2}-[A-Z]{2}"\),/g)];
   const shortHosts = [...source.matchAll(/ShortHost \{\s*host: "([^"]+)"/g)].map((m) => m[1]);
   if (rows.length < 20 || shortHosts.length < 4) throw new Error('emulator: cannot read src/marketplace.rs');
   return { marketplaces: rows.map(([, domain, country, ueMid]) => ({ domain, country, ueMid })), shortHosts };
@@ -294,6 +300,21 @@ export async function startAmazon({ ip = '127.0.0.1', port = 443, slowMs = 30_00
     origin: (host) => `https://${host}${boundPort === 443 ? '' : `:${boundPort}`}`,
     hostsFile: () => `127.0.0.1 localhost\n${HOSTS.map((h) => `${ip} ${h}`).join('\n')}\n`,
     peak: (host) => peaks.get(host) ?? 0,
+    run(command, args = [], { env = {}, timeoutMs = 120_000 } = {}) {
+      const hosts = path.join(certs.dir, 'hosts');
+      writeFileSync(hosts, this.hostsFile());
+      const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(https?|all|no)_proxy$/i.test(k)));
+      const child = spawn('unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', hosts, command, ...args], {
+        env: { ...clean, SSL_CERT_FILE: certs.caPath, ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs,
+      });
+      const out = { stdout: [], stderr: [] };
+      child.stdout.on('data', (c) => out.stdout.push(c));
+      child.stderr.on('data', (c) => out.stderr.push(c));
+      return new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out.stdout).toString(), stderr: Buffer.concat(out.stderr).toString() }));
+      });
+    },
     reset() {
       log.length = 0;
       peaks.clear();

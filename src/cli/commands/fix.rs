@@ -3,15 +3,20 @@
 //! the original used (`&amp;` where it had `&amp;`); writes are atomic and skip a file that
 //! changed since it was read; a second run changes nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use linkscope::{affiliate_link, Profile, Verdict};
+use linkscope::health::plan::expansion_url;
+use linkscope::health::{
+    verdict_after_expansion, Expansion, Health, Outcome as Expanded, Plan as HealthPlan,
+};
+use linkscope::{affiliate_link, Kind, Link, Profile, Verdict};
 
 use crate::diff::unified;
 use crate::exit::{Exit, Failure, Outcome};
 use crate::input::{load_profile, read_file};
+use crate::live::{Live, LiveArgs};
 use crate::scan::{each_source, scan, ScanOptions};
 use crate::term::{diag, Out};
 use crate::walk::{sources, Source, WalkOptions};
@@ -24,7 +29,12 @@ pub struct FixOptions {
     pub replace_foreign: bool,
     pub walk: WalkOptions,
     pub scan: ScanOptions,
+    /// `live.live`: expand short links (`--expand`).
+    pub live: LiveArgs,
 }
+
+/// Short links' expansions by request URL ([`expansion_url`]).
+type Expansions = HashMap<String, Expansion>;
 
 /// One URL to replace: its byte range in the file and what to write there.
 struct Edit {
@@ -50,6 +60,7 @@ struct Plan {
 }
 
 pub fn run(options: &FixOptions) -> Outcome {
+    options.live.check_used()?;
     let profile = load_profile(&options.profile)?;
     let walked = sources(&options.paths, &options.walk)?;
     for skipped in &walked.skipped {
@@ -60,11 +71,16 @@ pub fn run(options: &FixOptions) -> Outcome {
             "fix rewrites files: standard input cannot be fixed".into(),
         ));
     }
+    let expansions = if options.live.live {
+        expand_short_links(&walked.sources, &profile, options)?
+    } else {
+        Expansions::new()
+    };
     let mut errors = Vec::new();
     let mut plans = Vec::new();
     each_source(
         &walked.sources,
-        |s| plan(s, &profile, options),
+        |s| plan(s, &profile, options, &expansions),
         |p| match p {
             // Only files with something to change are kept in memory.
             Ok(p) if p.edits.is_empty() && p.left.is_empty() => {}
@@ -135,7 +151,90 @@ pub fn run(options: &FixOptions) -> Outcome {
     })
 }
 
-fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan, String> {
+/// Reads every source for its short links and expands each distinct one (`--expand`).
+fn expand_short_links(
+    sources: &[Source],
+    profile: &Profile,
+    options: &FixOptions,
+) -> Result<Expansions, Failure> {
+    let mut plan = HealthPlan::default();
+    let mut errors = Vec::new();
+    each_source(
+        sources,
+        |s| {
+            let scanned = scan(s, profile, &options.scan)?;
+            Ok(scanned
+                .findings
+                .into_iter()
+                .filter(|f| f.verdict == Verdict::Short)
+                .map(|f| f.link)
+                .collect::<Vec<Link>>())
+        },
+        |r: Result<Vec<Link>, String>| match r {
+            Ok(links) => links.iter().for_each(|l| {
+                plan.add_link(l);
+            }),
+            Err(e) => errors.push(e),
+        },
+    );
+    if !errors.is_empty() {
+        return Err(Failure(errors.join("\nlinkscope: ")));
+    }
+    let expansions = Live::new(&options.live)?.expand_all(&plan.expansions);
+    Ok(plan
+        .expansions
+        .iter()
+        .map(|r| r.url.clone())
+        .zip(expansions)
+        .collect())
+}
+
+/// What a short link's expansion makes of it: its target product, or why it is left.
+fn short_target(
+    link: &Link,
+    profile: &Profile,
+    options: &FixOptions,
+    expansions: &Expansions,
+) -> Result<Link, String> {
+    let expansion = expansion_url(link).and_then(|u| expansions.get(&u));
+    let Some(expansion) = expansion else {
+        return Err(
+            "a short link: its target is unknown without following it (--expand follows it)".into(),
+        );
+    };
+    let target = match (&expansion.outcome, expansion.target()) {
+        (_, Some(target)) if target.kind == Kind::Product => target,
+        (Expanded::Target { url }, _) => {
+            return Err(format!(
+                "a short link to a store page that is not a product ({url})"
+            ))
+        }
+        (Expanded::NotAmazon { url }, _) => {
+            return Err(format!("a short link that leaves Amazon ({url})"))
+        }
+        _ => {
+            let why = match expansion.health() {
+                Some(Health::Error { message, .. }) => message,
+                Some(health) => health.as_str().to_owned(),
+                None => "no answer".to_owned(),
+            };
+            return Err(format!("a short link that could not be expanded ({why})"));
+        }
+    };
+    if verdict_after_expansion(profile, link, expansion) == Some(Verdict::Foreign)
+        && !options.replace_foreign
+    {
+        return Err("a short link to someone else's tag (--replace-foreign replaces it)".into());
+    }
+    Ok(target)
+}
+
+fn plan(
+    source: &Source,
+    profile: &Profile,
+    options: &FixOptions,
+    expansions: &Expansions,
+) -> Result<Plan, String> {
     let Source::File(path, _) = source else {
         return Err("standard input cannot be fixed".into());
     };
@@ -157,6 +256,7 @@ fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan
                 why,
             })
         };
+        let mut target = None;
         let wanted = match finding.verdict {
             Verdict::Mine => options.clean,
             Verdict::Untagged | Verdict::WrongMarketplace => true,
@@ -165,10 +265,16 @@ fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan
                 leave("someone else's tag (--replace-foreign replaces it)".into());
                 false
             }
-            Verdict::Short => {
-                leave("a short link: its target is unknown without following it".into());
-                false
-            }
+            Verdict::Short => match short_target(&finding.link, profile, options, expansions) {
+                Ok(t) => {
+                    target = Some(t);
+                    true
+                }
+                Err(why) => {
+                    leave(why);
+                    false
+                }
+            },
             Verdict::Malformed => {
                 leave("malformed: an invalid ASIN or tag, or two tags; fix it by hand".into());
                 false
@@ -177,8 +283,8 @@ fn plan(source: &Source, profile: &Profile, options: &FixOptions) -> Result<Plan
         if !wanted {
             continue;
         }
-        let (Some(marketplace), Some(clean)) = (finding.link.marketplace, &finding.link.clean)
-        else {
+        let source_link = target.as_ref().unwrap_or(&finding.link);
+        let (Some(marketplace), Some(clean)) = (source_link.marketplace, &source_link.clean) else {
             leave("no store or canonical form to rewrite it to".into());
             continue;
         };
@@ -330,6 +436,7 @@ mod tests {
                 base_url: None,
                 max_file_size: 1 << 20,
             },
+            live: LiveArgs::default(),
         };
         let e = write_atomic(&file, b"as read", b"fixed", &options).unwrap_err();
         assert!(e.contains("changed since it was read"), "{e}");
