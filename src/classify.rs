@@ -1,8 +1,10 @@
 //! Classifying any string as an Amazon link (or not), with its marketplace, ASIN, tag and a clean
 //! canonical URL. Classification never fails: whatever the input, it returns a [`Link`].
 
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use url::{form_urlencoded, Url};
+use url::Url;
 
 use crate::clean::{is_noise, is_ref_segment};
 use crate::ids::{Asin, TrackingId};
@@ -276,9 +278,50 @@ impl<'a> Parts<'a> {
         self.path.strip_prefix('/').unwrap_or(self.path).split('/')
     }
 
-    /// The query's name/value pairs, decoded, as `Url::query_pairs` gives them.
-    fn query_pairs(&self) -> form_urlencoded::Parse<'a> {
-        form_urlencoded::parse(self.query.unwrap_or("").as_bytes())
+    /// The query's name/value pairs as written, split as `Url::query_pairs` splits them
+    /// (decode each with [`form_decode`]).
+    fn raw_pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let query = self.query.unwrap_or("");
+        query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+    }
+}
+
+/// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
+/// escapes, invalid UTF-8 replaced); borrowed when there is nothing to decode.
+fn form_decode(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| b == b'+' || b == b'%') {
+        return Cow::Borrowed(s);
+    }
+    let spaced: Vec<u8> = s
+        .bytes()
+        .map(|b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let decoded: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
+}
+
+/// Appends `s` to `out` as `form_urlencoded::Serializer` writes it: ASCII letters, digits and
+/// `*-._` as they are, a space as `+`, every other byte percent-escaped.
+fn form_encode(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
+    if s.bytes().all(plain) {
+        out.push_str(s);
+        return;
+    }
+    for &b in s.as_bytes() {
+        match b {
+            _ if plain(b) => out.push(char::from(b)),
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
     }
 }
 
@@ -324,23 +367,19 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         subtag: None,
         problem: None,
     };
-    let mut kept = Vec::new();
-    for (name, value) in url.query_pairs() {
-        match &*name {
-            "tag" => match &q.tag {
-                None => q.tag = Some(value.to_string()),
-                Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
-                Some(_) => {}
-            },
-            "ascsubtag" if q.subtag.is_none() => q.subtag = Some(value.to_string()),
+    // Values are decoded only where they are read or kept.
+    for (name, value) in url.raw_pairs() {
+        match &*form_decode(name) {
+            "tag" => {
+                let value = form_decode(value);
+                match &q.tag {
+                    None => q.tag = Some(value.into_owned()),
+                    Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
+                    Some(_) => {}
+                }
+            }
+            "ascsubtag" if q.subtag.is_none() => q.subtag = Some(form_decode(value).into_owned()),
             _ => {}
-        }
-        let keeps = match keep {
-            Keep::Product => matches!(&*name, "ascsubtag" | "th" | "psc"),
-            Keep::AllButNoise => !is_noise(&name),
-        };
-        if keeps {
-            kept.push((name, value));
         }
     }
     match (&q.tag, path_tag) {
@@ -353,18 +392,26 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     if q.problem.is_none() {
         q.problem = tag_problem(q.tag.as_deref());
     }
+    // The kept parameters, read a second time rather than collected on the way.
     let start = clean.len();
-    clean.push('?');
-    let mut out = form_urlencoded::Serializer::for_suffix(std::mem::take(clean), start + 1);
+    let mut append = |name: &str, value: &str| {
+        clean.push(if clean.len() == start { '?' } else { '&' });
+        form_encode(clean, name);
+        clean.push('=');
+        form_encode(clean, value);
+    };
     if let (Keep::Product, Some(tag), None) = (keep, &q.tag, q.problem) {
-        out.append_pair("tag", tag);
+        append("tag", tag);
     }
-    for (name, value) in &kept {
-        out.append_pair(name, value);
-    }
-    *clean = out.finish();
-    if clean.len() == start + 1 {
-        clean.truncate(start);
+    for (name, value) in url.raw_pairs() {
+        let name = form_decode(name);
+        let keeps = match keep {
+            Keep::Product => matches!(&*name, "ascsubtag" | "th" | "psc"),
+            Keep::AllButNoise => !is_noise(&name),
+        };
+        if keeps {
+            append(&name, &form_decode(value));
+        }
     }
     q
 }
@@ -372,7 +419,7 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
 fn tag_problem(tag: Option<&str>) -> Option<Problem> {
     match tag {
         Some("") => Some(Problem::EmptyTag),
-        Some(t) if TrackingId::parse(t).is_err() => Some(Problem::InvalidTag),
+        Some(t) if TrackingId::check(t).is_err() => Some(Problem::InvalidTag),
         _ => None,
     }
 }
@@ -496,7 +543,7 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
         };
         let path_tag = tag_at
             .map(at)
-            .filter(|t| !t.contains('=') && TrackingId::parse(t).is_ok());
+            .filter(|t| !t.contains('=') && TrackingId::check(t).is_ok());
         return Some(ProductPath {
             asin: Asin::parse(at(asin_at)),
             path_tag,
@@ -608,4 +655,40 @@ fn ascii_host_form(input: &str) -> Option<String> {
         ]
         .concat(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use url::form_urlencoded;
+
+    proptest! {
+        /// The query is read as the URL crate reads it: the same pairs, decoded the same way.
+        #[test]
+        fn query_pairs_decode_as_the_url_crate_does(query in "([a-zA-Z=&+%2CE9é _.-]|%[0-9A-Fa-f]{2}|%[fF][fF])*") {
+            let parts = Parts { host: "www.amazon.com", path: "/", query: Some(&query) };
+            let ours: Vec<(String, String)> = parts
+                .raw_pairs()
+                .map(|(n, v)| (form_decode(n).into_owned(), form_decode(v).into_owned()))
+                .collect();
+            let theirs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+                .map(|(n, v)| (n.into_owned(), v.into_owned()))
+                .collect();
+            prop_assert_eq!(ours, theirs);
+        }
+
+        /// Kept parameters are written as the URL crate writes them.
+        #[test]
+        fn pairs_encode_as_the_url_crate_does(name in any::<String>(), value in any::<String>()) {
+            let mut ours = String::new();
+            form_encode(&mut ours, &name);
+            ours.push('=');
+            form_encode(&mut ours, &value);
+            let theirs = form_urlencoded::Serializer::new(String::new())
+                .append_pair(&name, &value)
+                .finish();
+            prop_assert_eq!(ours, theirs);
+        }
+    }
 }

@@ -84,6 +84,11 @@ impl TrackingId {
     /// Checks the characters and length. The suffix is not checked here: see
     /// [`TrackingId::suffix_warning`].
     pub fn parse(s: &str) -> Result<TrackingId, &'static str> {
+        Self::check(s).map(|()| TrackingId(s.to_owned()))
+    }
+
+    /// What [`TrackingId::parse`] says of `s`, without keeping it.
+    pub fn check(s: &str) -> Result<(), &'static str> {
         if s.is_empty() {
             return Err("tracking ID is empty");
         }
@@ -96,7 +101,7 @@ impl TrackingId {
         {
             return Err("tracking ID may contain only letters, digits, '-' and '_'");
         }
-        Ok(TrackingId(s.to_owned()))
+        Ok(())
     }
 
     pub fn as_str(&self) -> &str {

@@ -276,14 +276,14 @@ impl Profile {
                     field,
                     format!("OneLink does not link amazon.com to {}", m.domain),
                 ),
+                // Kept sorted by domain as it is built (no sort routine in the .wasm).
                 _ => {
-                    if !self.one_link.contains(&m) {
-                        self.one_link.push(m);
+                    if let Err(at) = self.one_link.binary_search_by_key(&m.domain, |o| o.domain) {
+                        self.one_link.insert(at, m);
                     }
                 }
             }
         }
-        self.one_link.sort_by_key(|m| m.domain);
     }
 
     fn read_preferences(&mut self, v: Option<&Json>, errors: &mut Errors) {
