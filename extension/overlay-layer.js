@@ -12,6 +12,7 @@
   const POLL_MS = 600; // one check now and then for changes no event reports (web fonts, CSS)
   const CHECK_BUDGET_MS = 1.5; // hit tests and marker placement per frame; the rest waits for the next frames
   const FIRST_BUDGET_MS = 12; // the same while the badges in view are first drawn
+  const QUIET_MS = 500; // after a layout change, links' boxes are read afresh every frame for this long
   const { MARK, LINKS, parentOf, intersect, box, shift, inside, linkRects, visibleThing, contentOrigin, hitTest: hitAt, within, markerSpot } =
     globalThis.linkscopeGeometry;
 
@@ -25,6 +26,8 @@
     const drawn = new Map(); // entry -> { group, boxes: [], mark }
     let filter = null; // entry -> boolean
     let epoch = 0; // bumps on every layout change: cached placements are recomputed
+    let changedAt = 0; // when the layout last changed
+    let polls = 0; // bumps on every poll: links' boxes are read afresh
     let settle = 0;
     let rafId = 0;
     let pinned = null; // { entry, until } the entry whose details are shown
@@ -67,7 +70,10 @@
     // ---- Scheduling ----
 
     function wake(layoutChanged = false, frames = SETTLE_FRAMES) {
-      if (layoutChanged) epoch += 1;
+      if (layoutChanged) {
+        epoch += 1;
+        changedAt = performance.now();
+      }
       settle = Math.max(settle, frames);
       if (!rafId) rafId = requestAnimationFrame(frame);
     }
@@ -79,9 +85,17 @@
     const onLayout = () => wake(true);
     const poll = setInterval(() => {
       scrolls += 1;
+      polls += 1;
       wake(false, 1);
     }, POLL_MS);
     const ro = new ResizeObserver(onLayout);
+    // Our own panel hides what is under it: links are looked at again when it opens, closes,
+    // collapses or moves.
+    const own = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n !== layer) own.observe(n, { attributes: true, attributeFilter: ['class', 'data-corner'] });
+      onLayout();
+    });
+    own.observe(host.shadowRoot, { childList: true });
     const watchedWindows = new Set();
 
     /** Follows scrolling, resizes and loads of a document (the page or a same-origin frame). */
@@ -180,6 +194,7 @@
     function clippersOf(e) {
       if (e.clipEpoch === epoch) return e.clippers;
       const out = [];
+      let still = true; // nothing sticky or fixed: scrolling alone moves it by the scrolled distance
       const doc = e.anchor.ownerDocument;
       const bodyScrolls = styleOf(doc.documentElement).overflowX !== 'visible' || styleOf(doc.documentElement).overflowY !== 'visible';
       for (let el = parentOf(e.anchor); el && el !== doc.documentElement; el = parentOf(el)) {
@@ -187,9 +202,14 @@
         const x = cs.overflowX !== 'visible';
         const y = cs.overflowY !== 'visible';
         if ((x || y) && (el !== doc.body || bodyScrolls)) out.push({ el, x: x || cs.overflowY !== 'clip', y: y || cs.overflowX !== 'clip' });
-        if (cs.position === 'fixed') break; // not clipped by its ancestors, only the viewport
+        if (cs.position === 'sticky') still = false;
+        if (cs.position === 'fixed') {
+          still = false;
+          break; // not clipped by its ancestors, only the viewport
+        }
       }
       e.clippers = out;
+      e.still = still && styleOf(e.anchor).position !== 'sticky' && styleOf(e.anchor).position !== 'fixed';
       e.clipEpoch = epoch;
       return out;
     }
@@ -210,6 +230,33 @@
       return clip;
     }
 
+    /** A scrolling box's offsets, read once a frame. */
+    function offsetsOf(el, tick) {
+      let o = tick.offsets.get(el);
+      if (!o) tick.offsets.set(el, (o = el.window === el ? [el.scrollX, el.scrollY] : [el.scrollLeft, el.scrollTop]));
+      return o;
+    }
+
+    /**
+     * A link's boxes in its document's viewport. While only its window scrolls, and the layout
+     * has been quiet for a while, they are the boxes last read moved by the scrolled distance:
+     * nothing of the link is read. Boxes are read afresh after a layout change, on every poll,
+     * when a box it is inside scrolls, and always for links in sticky or fixed elements.
+     */
+    function boxesOf(e, tick) {
+      const win = e.anchor.ownerDocument.defaultView;
+      const [sx, sy] = offsetsOf(win, tick);
+      const inner = clippersOf(e).flatMap((c) => offsetsOf(c.el, tick)).join();
+      const c = e.boxCache;
+      if (c && e.still && c.epoch === epoch && c.polls === polls && c.inner === inner && tick.start - changedAt > QUIET_MS) {
+        if (c.sx === sx && c.sy === sy) return c.rects;
+        return c.rects.map((r) => box(r.left + c.sx - sx, r.top + c.sy - sy, r.right - r.left, r.bottom - r.top));
+      }
+      const rects = linkRects(e.anchor);
+      e.boxCache = { rects, sx, sy, inner, epoch, polls };
+      return rects;
+    }
+
     /**
      * Where an entry's outline and marker go this frame, or null if it is not seen. Cheap: the
      * link's boxes and its clip. Whether it is visible and uncovered (hit tests) and where its
@@ -220,7 +267,7 @@
       if (!a.isConnected || (filter && !filter(e))) return null;
       const view = frameView(a.ownerDocument, tick);
       if (!view) return null;
-      const rects = linkRects(a).map((r) => shift(r, view));
+      const rects = boxesOf(e, tick).map((r) => shift(r, view));
       if (!rects.some((r) => intersect(r, view.clip))) return null; // off screen: nothing more to read
       const clip = clipOf(e, view, tick);
       const shown = clip ? rects.map((r) => intersect(r, clip)).filter(Boolean) : [];
@@ -250,8 +297,11 @@
       const dy = (r) => (r.bottom - r.top) / 4;
       const points = [[(big.left + big.right) / 2, (big.top + big.bottom) / 2], [first.left + dx(first), first.top + dy(first)],
         [last.right - dx(last), last.bottom - dy(last)]];
+      // Where our panel is over the link, the panel hides that part of the badge (it is drawn
+      // above the layer): the rest of the link must be visible, and some of it is.
+      const hits = points.map(([x, y]) => hitTest(x, y));
       const mine = (hit) => hit && hit !== host && (within(hit, thing) || within(hit, a));
-      if (!points.every(([x, y]) => mine(hitTest(x, y)))) return;
+      if (!hits.some(mine) || !hits.every((hit) => hit === host || mine(hit))) return;
       e.seen = true;
       if (e.spotEpoch !== epoch) {
         e.spot = markerSpot(a, rects, view, clip, styleOf);
@@ -360,14 +410,15 @@
         viewport: box(0, 0, document.documentElement.clientWidth, document.documentElement.clientHeight),
         frames: new Map(),
         clips: new Map(),
+        offsets: new Map(),
         stale: [],
+        start,
       };
       const plans = new Map();
       for (const e of near) plans.set(e, measure(e, tick));
       if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
       // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
       // the badges in view are first drawn, so that they show at once).
-      layer.classList.add('measuring'); // markers out of the way of hit tests
       tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
       const budgetEnd = start + (drawnWaiters.length > 0 ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
       let pending = false;
@@ -378,7 +429,6 @@
         }
         check(e, plan);
       }
-      layer.classList.remove('measuring');
       for (const [e, plan] of plans) {
         const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
         if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
@@ -442,6 +492,7 @@
         clearInterval(poll);
         io.disconnect();
         ro.disconnect();
+        own.disconnect();
         unwatchAll();
         entries.clear();
         near.clear();

@@ -311,7 +311,6 @@
         box-shadow: 0 0 0 1px rgb(255 255 255 / .7); }
       .mark { display: flex; align-items: center; justify-content: center; border-radius: 50%; background: var(--c);
         color: #fff; font: 700 9px/1 system-ui, sans-serif; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
-      .layer.measuring .mark { pointer-events: none; }
       .badge.flash .box { border-width: 3px; border-style: solid; box-shadow: 0 0 0 3px rgb(228 121 17 / .75); }
       .callout { position: fixed; top: 0; left: 0; max-width: min(320px, 90vw); padding: 6px 10px; border-radius: 8px;
         border-inline-start: 4px solid var(--c); background: #1b1b1f; color: #fff; font: 12px/1.4 system-ui, sans-serif;
