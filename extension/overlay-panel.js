@@ -59,13 +59,7 @@
       .foot button { background: #2b2c31; border-color: #8a8d96; }
     }`;
 
-  // Like messages.js `plural()` and `count()` (this classic script cannot import them).
-  const language = chrome.i18n.getUILanguage();
-  const count = (n) => new Intl.NumberFormat(language).format(n);
-  function plural(key, n) {
-    const category = new Intl.PluralRules(language).select(n);
-    return chrome.i18n.getMessage(`${key}_${category}`, [count(n)]) || chrome.i18n.getMessage(`${key}_other`, [count(n)]);
-  }
+  const { plural, count } = globalThis.linkscopeCounts; // counts.js, injected before
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
