@@ -4,7 +4,8 @@
 // one position:fixed layer, so the page never gets wider, and only links near the viewport are
 // positioned (IntersectionObserver), once per animation frame after any scroll, resize or layout
 // change. A badge shows only where its link can be seen: not for links that are not rendered,
-// transparent, hidden, clipped away by a scrolling box or covered by another element.
+// transparent, hidden, clipped away by a scrolling box or covered by another element. The badges
+// themselves are drawn by overlay-paint.js.
 (() => {
   if (globalThis.linkscopeLayer) return;
 
@@ -23,7 +24,7 @@
   function createLayer({ host, layer, callout, look }) {
     const entries = new Map(); // anchor -> entry ({ anchor, ... } from overlay.js)
     const near = new Set(); // entries whose link is near the viewport
-    const drawn = new Map(); // entry -> { group, boxes: [], mark }
+    const { draw, undraw, showCallout, entryOf: entryOfBadge, placements, clear } = globalThis.linkscopePaint.createPainter({ layer, callout, look });
     let filter = null; // entry -> boolean
     let epoch = 0; // bumps on every layout change: cached placements are recomputed
     let changedAt = 0; // when the layout last changed
@@ -134,12 +135,11 @@
 
     // ---- Hover and focus: the label of the link under the pointer or focused ----
 
-    const entryOfGroup = new WeakMap(); // a drawn badge -> its entry
-
     /** The entry of the link (or of our badge) an event happened on; 'overlay' for the panel. */
     function entryOf(event) {
       for (const node of event.composedPath()) {
-        if (entryOfGroup.has(node)) return entryOfGroup.get(node);
+        const badge = entryOfBadge(node);
+        if (badge) return badge;
         if (node === host) return 'overlay';
         const e = entries.get(node);
         if (e) return e;
@@ -320,88 +320,6 @@
       return r ? box(r.left + e.spot.dx, r.top + e.spot.dy, MARK, MARK) : null;
     }
 
-    // ---- Drawing ----
-
-    function nodesOf(e) {
-      let n = drawn.get(e);
-      if (!n) {
-        const l = look(e);
-        const group = document.createElement('div');
-        group.className = `badge ${l.className}`;
-        group.dataset.verdict = e.finding.verdict;
-        const mark = document.createElement('span');
-        mark.className = 'mark';
-        mark.textContent = l.icon;
-        mark.setAttribute('aria-hidden', 'true');
-        group.append(mark);
-        layer.append(group);
-        n = { group, boxes: [], mark };
-        drawn.set(e, n);
-        entryOfGroup.set(group, e);
-      }
-      return n;
-    }
-
-    function undraw(e) {
-      drawn.get(e)?.group.remove();
-      drawn.delete(e);
-    }
-
-    // What each node was last given: while scrolling only positions change, and writing a style
-    // that did not change still costs a style recalculation.
-    const placed = new WeakMap(); // node -> [transform, width, height]
-    const put = (node, r) => {
-      const now = [`translate(${r.left}px, ${r.top}px)`, `${r.right - r.left}px`, `${r.bottom - r.top}px`];
-      const was = placed.get(node);
-      if (was?.[0] !== now[0]) node.style.transform = now[0];
-      if (was?.[1] !== now[1]) node.style.width = now[1];
-      if (was?.[2] !== now[2]) node.style.height = now[2];
-      placed.set(node, now);
-    };
-
-    function draw(e, plan) {
-      if (!plan) {
-        const n = drawn.get(e);
-        if (n) n.group.hidden = true;
-        return;
-      }
-      const n = nodesOf(e);
-      n.group.hidden = false;
-      n.group.classList.toggle('flash', Boolean(pinned && pinned.entry === e));
-      while (n.boxes.length < plan.shown.length) {
-        const b = document.createElement('span');
-        b.className = 'box';
-        n.group.prepend(b);
-        n.boxes.push(b);
-      }
-      n.boxes.forEach((b, i) => {
-        b.hidden = i >= plan.shown.length;
-        if (!b.hidden) put(b, plan.shown[i]);
-      });
-      n.mark.hidden = !plan.mark;
-      if (plan.mark) put(n.mark, plan.mark);
-    }
-
-    function showCallout(e, plan) {
-      if (!e || !plan) {
-        callout.hidden = true;
-        return;
-      }
-      const l = look(e);
-      callout.replaceChildren(...l.details());
-      callout.className = `callout ${l.className}`;
-      callout.hidden = false;
-      const anchorBox = plan.mark ?? plan.shown[0];
-      const w = callout.offsetWidth;
-      const h = callout.offsetHeight;
-      const vw = document.documentElement.clientWidth;
-      const vh = document.documentElement.clientHeight;
-      let top = anchorBox.bottom + 4;
-      if (top + h > vh) top = Math.max(0, plan.shown[0].top - h - 4);
-      const left = Math.min(Math.max(0, anchorBox.left), Math.max(0, vw - w));
-      callout.style.transform = `translate(${left}px, ${Math.min(top, Math.max(0, vh - h))}px)`;
-    }
-
     function frame() {
       rafId = 0;
       const start = performance.now();
@@ -432,7 +350,7 @@
       for (const [e, plan] of plans) {
         const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
         if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
-        draw(e, plan && e.seen ? plan : null);
+        draw(e, plan && e.seen ? plan : null, pinned?.entry === e);
       }
       if (pinned && performance.now() > pinned.until) pinned = null;
       const focus = pinned?.entry ?? (hovered && entries.has(hovered.anchor) ? hovered : null);
@@ -484,7 +402,7 @@
         return new Promise((resolve) => drawnWaiters.push(resolve));
       },
       /** The badges drawn now, each with its link (for the tests). */
-      placements: () => [...drawn].map(([e, n]) => ({ anchor: e.anchor, group: n.group })),
+      placements,
       /** Costs of the last frames (ms), for the benchmark. */
       frameCosts: () => [...frameCosts],
       destroy() {
@@ -496,7 +414,7 @@
         unwatchAll();
         entries.clear();
         near.clear();
-        drawn.clear();
+        clear();
       },
     };
   }

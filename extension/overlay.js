@@ -1,5 +1,5 @@
 // The page link-inspection overlay, injected on demand (popup button, context menu, shortcut)
-// after overlay-geometry.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
+// after overlay-geometry.js, overlay-paint.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
 // panel). It finds every
 // link of the page, in open shadow roots and same-origin frames too, has the service worker's
 // WebAssembly core classify them in one batch (pages with a strict CSP may forbid WebAssembly
