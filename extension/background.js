@@ -50,7 +50,7 @@ async function copyAffiliateLink(url, { tabId, marketplace } = {}) {
 
 // ---- Page inspection ---------------------------------------------------------------------
 
-const OVERLAY_FILES = ['overlay-geometry.js', 'overlay-layer.js', 'overlay-panel.js', 'overlay.js']; // in this order
+const OVERLAY_FILES = ['counts.js', 'overlay-geometry.js', 'overlay-paint.js', 'overlay-layer.js', 'overlay-panel.js', 'overlay.js']; // in this order
 
 /** Shows the overlay in a tab; resolves to `{ links, summary }` in document order. */
 async function inspect(tabId) {

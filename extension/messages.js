@@ -1,4 +1,5 @@
 // What the extension's parts say to each other, and small helpers for extension pages' UI.
+import './counts.js';
 
 /** Message types, one `switch` in each receiver. */
 export const MSG = Object.freeze({
@@ -16,19 +17,8 @@ export function t(key, ...subs) {
   return chrome.i18n.getMessage(key, subs.map(String)) || key;
 }
 
-/**
- * A count in words, plural-safe: the message `<key>_<category>` for the UI language's plural
- * category of `n` (`one`, `few`, `other`, …), falling back to `<key>_other`; `$1` is the number.
- */
-export function plural(key, n) {
-  const category = new Intl.PluralRules(chrome.i18n.getUILanguage()).select(n);
-  return chrome.i18n.getMessage(`${key}_${category}`, [count(n)]) || t(`${key}_other`, count(n));
-}
-
-/** A number written the UI language's way (Arabic digits, thousands separators). */
-export function count(n) {
-  return new Intl.NumberFormat(chrome.i18n.getUILanguage()).format(n);
-}
+/** `plural(key, n)`: a count in words; `count(n)`: a number, both in the UI language (counts.js). */
+export const { plural, count } = globalThis.linkscopeCounts;
 
 /** A marketplace's country in the UI language (Intl.DisplayNames), else the table's English name. */
 export function countryName(marketplace) {

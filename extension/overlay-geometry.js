@@ -52,14 +52,22 @@
     return { x: r.left + frame.clientLeft + parseFloat(cs.paddingLeft), y: r.top + frame.clientTop + parseFloat(cs.paddingTop), cs };
   }
 
-  /** The topmost element at a point of the top window, looking into open shadow roots and same-origin frames. */
+  /**
+   * The topmost element at a point of the top window, looking into open shadow roots and
+   * same-origin frames. The overlay's own markers are looked through; its panel is not: where the
+   * panel is, the answer is `host`.
+   */
   function hitTest(x, y, host) {
     let doc = document;
     let ox = 0;
     let oy = 0;
     let hit = doc.elementFromPoint(x, y);
     for (let depth = 0; hit && depth < 32; depth++) {
-      if (hit === host) return hit;
+      if (hit === host) {
+        if (host.shadowRoot.elementFromPoint(x, y)?.closest('.mark') === null) return hit; // the panel
+        hit = document.elementsFromPoint(x, y).find((el) => el !== host) ?? null; // under a marker
+        continue;
+      }
       if (hit.shadowRoot) {
         const inner = hit.shadowRoot.elementFromPoint(x - ox, y - oy);
         if (inner && inner !== hit) {

@@ -4,7 +4,8 @@
 // one position:fixed layer, so the page never gets wider, and only links near the viewport are
 // positioned (IntersectionObserver), once per animation frame after any scroll, resize or layout
 // change. A badge shows only where its link can be seen: not for links that are not rendered,
-// transparent, hidden, clipped away by a scrolling box or covered by another element.
+// transparent, hidden, clipped away by a scrolling box or covered by another element. The badges
+// themselves are drawn by overlay-paint.js.
 (() => {
   if (globalThis.linkscopeLayer) return;
 
@@ -12,6 +13,7 @@
   const POLL_MS = 600; // one check now and then for changes no event reports (web fonts, CSS)
   const CHECK_BUDGET_MS = 1.5; // hit tests and marker placement per frame; the rest waits for the next frames
   const FIRST_BUDGET_MS = 12; // the same while the badges in view are first drawn
+  const QUIET_MS = 500; // after a layout change, links' boxes are read afresh every frame for this long
   const { MARK, LINKS, parentOf, intersect, box, shift, inside, linkRects, visibleThing, contentOrigin, hitTest: hitAt, within, markerSpot } =
     globalThis.linkscopeGeometry;
 
@@ -22,9 +24,11 @@
   function createLayer({ host, layer, callout, look }) {
     const entries = new Map(); // anchor -> entry ({ anchor, ... } from overlay.js)
     const near = new Set(); // entries whose link is near the viewport
-    const drawn = new Map(); // entry -> { group, boxes: [], mark }
+    const { draw, undraw, showCallout, entryOf: entryOfBadge, placements, clear } = globalThis.linkscopePaint.createPainter({ layer, callout, look });
     let filter = null; // entry -> boolean
     let epoch = 0; // bumps on every layout change: cached placements are recomputed
+    let changedAt = 0; // when the layout last changed
+    let polls = 0; // bumps on every poll: links' boxes are read afresh
     let settle = 0;
     let rafId = 0;
     let pinned = null; // { entry, until } the entry whose details are shown
@@ -67,7 +71,10 @@
     // ---- Scheduling ----
 
     function wake(layoutChanged = false, frames = SETTLE_FRAMES) {
-      if (layoutChanged) epoch += 1;
+      if (layoutChanged) {
+        epoch += 1;
+        changedAt = performance.now();
+      }
       settle = Math.max(settle, frames);
       if (!rafId) rafId = requestAnimationFrame(frame);
     }
@@ -79,9 +86,17 @@
     const onLayout = () => wake(true);
     const poll = setInterval(() => {
       scrolls += 1;
+      polls += 1;
       wake(false, 1);
     }, POLL_MS);
     const ro = new ResizeObserver(onLayout);
+    // Our own panel hides what is under it: links are looked at again when it opens, closes,
+    // collapses or moves.
+    const own = new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n !== layer) own.observe(n, { attributes: true, attributeFilter: ['class', 'data-corner'] });
+      onLayout();
+    });
+    own.observe(host.shadowRoot, { childList: true });
     const watchedWindows = new Set();
 
     /** Follows scrolling, resizes and loads of a document (the page or a same-origin frame). */
@@ -120,12 +135,11 @@
 
     // ---- Hover and focus: the label of the link under the pointer or focused ----
 
-    const entryOfGroup = new WeakMap(); // a drawn badge -> its entry
-
     /** The entry of the link (or of our badge) an event happened on; 'overlay' for the panel. */
     function entryOf(event) {
       for (const node of event.composedPath()) {
-        if (entryOfGroup.has(node)) return entryOfGroup.get(node);
+        const badge = entryOfBadge(node);
+        if (badge) return badge;
         if (node === host) return 'overlay';
         const e = entries.get(node);
         if (e) return e;
@@ -180,6 +194,7 @@
     function clippersOf(e) {
       if (e.clipEpoch === epoch) return e.clippers;
       const out = [];
+      let still = true; // nothing sticky or fixed: scrolling alone moves it by the scrolled distance
       const doc = e.anchor.ownerDocument;
       const bodyScrolls = styleOf(doc.documentElement).overflowX !== 'visible' || styleOf(doc.documentElement).overflowY !== 'visible';
       for (let el = parentOf(e.anchor); el && el !== doc.documentElement; el = parentOf(el)) {
@@ -187,9 +202,14 @@
         const x = cs.overflowX !== 'visible';
         const y = cs.overflowY !== 'visible';
         if ((x || y) && (el !== doc.body || bodyScrolls)) out.push({ el, x: x || cs.overflowY !== 'clip', y: y || cs.overflowX !== 'clip' });
-        if (cs.position === 'fixed') break; // not clipped by its ancestors, only the viewport
+        if (cs.position === 'sticky') still = false;
+        if (cs.position === 'fixed') {
+          still = false;
+          break; // not clipped by its ancestors, only the viewport
+        }
       }
       e.clippers = out;
+      e.still = still && styleOf(e.anchor).position !== 'sticky' && styleOf(e.anchor).position !== 'fixed';
       e.clipEpoch = epoch;
       return out;
     }
@@ -210,6 +230,33 @@
       return clip;
     }
 
+    /** A scrolling box's offsets, read once a frame. */
+    function offsetsOf(el, tick) {
+      let o = tick.offsets.get(el);
+      if (!o) tick.offsets.set(el, (o = el.window === el ? [el.scrollX, el.scrollY] : [el.scrollLeft, el.scrollTop]));
+      return o;
+    }
+
+    /**
+     * A link's boxes in its document's viewport. While only its window scrolls, and the layout
+     * has been quiet for a while, they are the boxes last read moved by the scrolled distance:
+     * nothing of the link is read. Boxes are read afresh after a layout change, on every poll,
+     * when a box it is inside scrolls, and always for links in sticky or fixed elements.
+     */
+    function boxesOf(e, tick) {
+      const win = e.anchor.ownerDocument.defaultView;
+      const [sx, sy] = offsetsOf(win, tick);
+      const inner = clippersOf(e).flatMap((c) => offsetsOf(c.el, tick)).join();
+      const c = e.boxCache;
+      if (c && e.still && c.epoch === epoch && c.polls === polls && c.inner === inner && tick.start - changedAt > QUIET_MS) {
+        if (c.sx === sx && c.sy === sy) return c.rects;
+        return c.rects.map((r) => box(r.left + c.sx - sx, r.top + c.sy - sy, r.right - r.left, r.bottom - r.top));
+      }
+      const rects = linkRects(e.anchor);
+      e.boxCache = { rects, sx, sy, inner, epoch, polls };
+      return rects;
+    }
+
     /**
      * Where an entry's outline and marker go this frame, or null if it is not seen. Cheap: the
      * link's boxes and its clip. Whether it is visible and uncovered (hit tests) and where its
@@ -220,7 +267,7 @@
       if (!a.isConnected || (filter && !filter(e))) return null;
       const view = frameView(a.ownerDocument, tick);
       if (!view) return null;
-      const rects = linkRects(a).map((r) => shift(r, view));
+      const rects = boxesOf(e, tick).map((r) => shift(r, view));
       if (!rects.some((r) => intersect(r, view.clip))) return null; // off screen: nothing more to read
       const clip = clipOf(e, view, tick);
       const shown = clip ? rects.map((r) => intersect(r, clip)).filter(Boolean) : [];
@@ -250,8 +297,11 @@
       const dy = (r) => (r.bottom - r.top) / 4;
       const points = [[(big.left + big.right) / 2, (big.top + big.bottom) / 2], [first.left + dx(first), first.top + dy(first)],
         [last.right - dx(last), last.bottom - dy(last)]];
+      // Where our panel is over the link, the panel hides that part of the badge (it is drawn
+      // above the layer): the rest of the link must be visible, and some of it is.
+      const hits = points.map(([x, y]) => hitTest(x, y));
       const mine = (hit) => hit && hit !== host && (within(hit, thing) || within(hit, a));
-      if (!points.every(([x, y]) => mine(hitTest(x, y)))) return;
+      if (!hits.some(mine) || !hits.every((hit) => hit === host || mine(hit))) return;
       e.seen = true;
       if (e.spotEpoch !== epoch) {
         e.spot = markerSpot(a, rects, view, clip, styleOf);
@@ -270,88 +320,6 @@
       return r ? box(r.left + e.spot.dx, r.top + e.spot.dy, MARK, MARK) : null;
     }
 
-    // ---- Drawing ----
-
-    function nodesOf(e) {
-      let n = drawn.get(e);
-      if (!n) {
-        const l = look(e);
-        const group = document.createElement('div');
-        group.className = `badge ${l.className}`;
-        group.dataset.verdict = e.finding.verdict;
-        const mark = document.createElement('span');
-        mark.className = 'mark';
-        mark.textContent = l.icon;
-        mark.setAttribute('aria-hidden', 'true');
-        group.append(mark);
-        layer.append(group);
-        n = { group, boxes: [], mark };
-        drawn.set(e, n);
-        entryOfGroup.set(group, e);
-      }
-      return n;
-    }
-
-    function undraw(e) {
-      drawn.get(e)?.group.remove();
-      drawn.delete(e);
-    }
-
-    // What each node was last given: while scrolling only positions change, and writing a style
-    // that did not change still costs a style recalculation.
-    const placed = new WeakMap(); // node -> [transform, width, height]
-    const put = (node, r) => {
-      const now = [`translate(${r.left}px, ${r.top}px)`, `${r.right - r.left}px`, `${r.bottom - r.top}px`];
-      const was = placed.get(node);
-      if (was?.[0] !== now[0]) node.style.transform = now[0];
-      if (was?.[1] !== now[1]) node.style.width = now[1];
-      if (was?.[2] !== now[2]) node.style.height = now[2];
-      placed.set(node, now);
-    };
-
-    function draw(e, plan) {
-      if (!plan) {
-        const n = drawn.get(e);
-        if (n) n.group.hidden = true;
-        return;
-      }
-      const n = nodesOf(e);
-      n.group.hidden = false;
-      n.group.classList.toggle('flash', Boolean(pinned && pinned.entry === e));
-      while (n.boxes.length < plan.shown.length) {
-        const b = document.createElement('span');
-        b.className = 'box';
-        n.group.prepend(b);
-        n.boxes.push(b);
-      }
-      n.boxes.forEach((b, i) => {
-        b.hidden = i >= plan.shown.length;
-        if (!b.hidden) put(b, plan.shown[i]);
-      });
-      n.mark.hidden = !plan.mark;
-      if (plan.mark) put(n.mark, plan.mark);
-    }
-
-    function showCallout(e, plan) {
-      if (!e || !plan) {
-        callout.hidden = true;
-        return;
-      }
-      const l = look(e);
-      callout.replaceChildren(...l.details());
-      callout.className = `callout ${l.className}`;
-      callout.hidden = false;
-      const anchorBox = plan.mark ?? plan.shown[0];
-      const w = callout.offsetWidth;
-      const h = callout.offsetHeight;
-      const vw = document.documentElement.clientWidth;
-      const vh = document.documentElement.clientHeight;
-      let top = anchorBox.bottom + 4;
-      if (top + h > vh) top = Math.max(0, plan.shown[0].top - h - 4);
-      const left = Math.min(Math.max(0, anchorBox.left), Math.max(0, vw - w));
-      callout.style.transform = `translate(${left}px, ${Math.min(top, Math.max(0, vh - h))}px)`;
-    }
-
     function frame() {
       rafId = 0;
       const start = performance.now();
@@ -360,14 +328,15 @@
         viewport: box(0, 0, document.documentElement.clientWidth, document.documentElement.clientHeight),
         frames: new Map(),
         clips: new Map(),
+        offsets: new Map(),
         stale: [],
+        start,
       };
       const plans = new Map();
       for (const e of near) plans.set(e, measure(e, tick));
       if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
       // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
       // the badges in view are first drawn, so that they show at once).
-      layer.classList.add('measuring'); // markers out of the way of hit tests
       tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
       const budgetEnd = start + (drawnWaiters.length > 0 ? FIRST_BUDGET_MS : CHECK_BUDGET_MS);
       let pending = false;
@@ -378,11 +347,10 @@
         }
         check(e, plan);
       }
-      layer.classList.remove('measuring');
       for (const [e, plan] of plans) {
         const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
         if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
-        draw(e, plan && e.seen ? plan : null);
+        draw(e, plan && e.seen ? plan : null, pinned?.entry === e);
       }
       if (pinned && performance.now() > pinned.until) pinned = null;
       const focus = pinned?.entry ?? (hovered && entries.has(hovered.anchor) ? hovered : null);
@@ -434,7 +402,7 @@
         return new Promise((resolve) => drawnWaiters.push(resolve));
       },
       /** The badges drawn now, each with its link (for the tests). */
-      placements: () => [...drawn].map(([e, n]) => ({ anchor: e.anchor, group: n.group })),
+      placements,
       /** Costs of the last frames (ms), for the benchmark. */
       frameCosts: () => [...frameCosts],
       destroy() {
@@ -442,10 +410,11 @@
         clearInterval(poll);
         io.disconnect();
         ro.disconnect();
+        own.disconnect();
         unwatchAll();
         entries.clear();
         near.clear();
-        drawn.clear();
+        clear();
       },
     };
   }

@@ -43,7 +43,9 @@
       font-size: 11px; font-weight: 700; align-items: center; justify-content: center; }
     .what { font-weight: 600; display: block; }
     .href { display: block; color: #4a4f57; font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    /* Read aloud, not shown. Not positioned nor clipped by a path: the rows' hundreds of such layers made
+       every hit test on the page (the badge layer makes several a frame) ten times slower. */
+    .sr { display: inline-block; width: 1px; height: 1px; margin: -1px; overflow: hidden; white-space: nowrap; vertical-align: top; }
     .more, .none { padding: 6px 12px; color: #4a4f57; font-size: 12px; }
     .foot { display: flex; flex-wrap: wrap; gap: 8px; padding: 8px 12px; border-top: 1px solid #e3e3e8; align-items: center; }
     .foot button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;
@@ -69,13 +71,7 @@
       .live, .chips.states { border-color: #3a3b41; } .live .progress { color: #b4b6be; }
     }`;
 
-  // Like messages.js `plural()` and `count()` (this classic script cannot import them).
-  const language = chrome.i18n.getUILanguage();
-  const count = (n) => new Intl.NumberFormat(language).format(n);
-  function plural(key, n) {
-    const category = new Intl.PluralRules(language).select(n);
-    return chrome.i18n.getMessage(`${key}_${category}`, [count(n)]) || chrome.i18n.getMessage(`${key}_other`, [count(n)]);
-  }
+  const { plural, count } = globalThis.linkscopeCounts; // counts.js, injected before
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);

@@ -1,5 +1,5 @@
 // The page link-inspection overlay, injected on demand (popup button, context menu, shortcut)
-// after overlay-geometry.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
+// after overlay-geometry.js, overlay-paint.js and overlay-layer.js (the badges) and overlay-panel.js (the summary
 // panel). It finds every
 // link of the page, in open shadow roots and same-origin frames too, has the service worker's
 // WebAssembly core classify them in one batch (pages with a strict CSP may forbid WebAssembly
@@ -425,7 +425,6 @@
         box-shadow: 0 0 0 1px rgb(255 255 255 / .7); }
       .mark { display: flex; align-items: center; justify-content: center; border-radius: 50%; background: var(--c);
         color: #fff; font: 700 9px/1 system-ui, sans-serif; box-shadow: 0 0 0 1px #fff; pointer-events: auto; }
-      .layer.measuring .mark { pointer-events: none; }
       .badge[class*=" h-"] .mark { background: var(--hc); }
       .badge[class*=" h-"] .box { border-color: var(--hc); background: color-mix(in srgb, var(--hc) 10%, transparent); }
       .badge.flash .box { border-width: 3px; border-style: solid; box-shadow: 0 0 0 3px rgb(228 121 17 / .75); }

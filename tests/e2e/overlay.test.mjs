@@ -131,6 +131,34 @@ const linkAttributes = (page) => page.evaluate(() => {
   return out;
 });
 
+/**
+ * Whether the panel is drawn over the badge of link `id` wherever the two meet: `{ panelOnTop }`,
+ * or `{ panelOnTop, under, beside }` with the badge's outline area under and beside the panel.
+ */
+async function panelOverBadge(page, tabId, id) {
+  return isolated(tabId, (linkId) => {
+    const root = document.querySelector('linkscope-overlay').shadowRoot;
+    const panel = root.querySelector('.panel').getBoundingClientRect();
+    const group = globalThis.linkscopeOverlay.placements().find((p) => p.anchor.id === linkId)?.group;
+    if (!group || group.hidden) return { panelOnTop: null };
+    let under = 0;
+    let beside = 0;
+    let panelOnTop = true;
+    for (const b of [...group.querySelectorAll('.box, .mark')].filter((n) => !n.hidden).map((n) => n.getBoundingClientRect())) {
+      const w = Math.max(0, Math.min(b.right, panel.right) - Math.max(b.left, panel.left));
+      const h = Math.max(0, Math.min(b.bottom, panel.bottom) - Math.max(b.top, panel.top));
+      under += w * h;
+      beside += b.width * b.height - w * h;
+      if (w > 1 && h > 1) {
+        const x = Math.max(b.left, panel.left) + w / 2;
+        const y = Math.max(b.top, panel.top) + h / 2;
+        panelOnTop &&= Boolean(root.elementFromPoint(x, y)?.closest('.panel'));
+      }
+    }
+    return linkId === 'rtl-btn' ? { panelOnTop } : { panelOnTop, under: Math.round(under), beside: Math.round(beside) };
+  }, id);
+}
+
 /** Runs `fn(shadowRoot, arg)` on the overlay's shadow root in the page (as an expression: strict CSPs allow it). */
 const inRoot = (page, fn, arg) => page.evaluate(`(${fn})(document.querySelector('linkscope-overlay')?.shadowRoot, ${JSON.stringify(arg ?? null)})`);
 
@@ -327,7 +355,8 @@ test('body-scroller themes, right-to-left and vertical pages keep badges on thei
     assert.equal(result.links.length, 4, result.links.map((l) => l.href).join());
     const g = await checkGeometry(page, tabId, 'RTL page');
     for (const id of ['rtl-pick', 'rtl-untagged', 'rtl-uk']) assert.ok(g.shown.includes(id), `${id}: ${g.shown}`);
-    assert.ok(!g.shown.includes('rtl-btn'), 'the button under the panel has no badge drawn over the panel');
+    // The button is partly under the panel: its badge shows where the button does, under the panel.
+    assert.deepEqual(await panelOverBadge(page, tabId, 'rtl-btn'), { panelOnTop: true });
     // The panel follows the browser's language (English here), not the page.
     const dir = await inRoot(page, (root) => getComputedStyle(root.querySelector('.panel')).direction);
     assert.equal(dir, 'ltr');
@@ -343,6 +372,56 @@ test('body-scroller themes, right-to-left and vertical pages keep badges on thei
     await page.screenshot({ path: path.join(SHOTS, 'overlay-ja.png') });
     await page.close();
   }
+});
+
+test('a link partly under the panel keeps its badge where it can be seen, under the panel; one wholly under it has none', async () => {
+  const { page, tabId } = await open('/blog-post.html');
+  await page.evaluate(() => {
+    const add = (id, right, text) => {
+      const a = Object.assign(document.createElement('a'), { id, href: `https://www.amazon.com/dp/${id === 'edge' ? 'B0EDGE0001' : 'B0UNDER001'}?tag=mysite-20`, textContent: text });
+      a.style.cssText = `position:absolute; top:${scrollY + 70}px; right:${right}px; z-index:5; background:#fff; font:16px/1.4 serif; white-space:nowrap`;
+      document.body.append(a);
+    };
+    add('edge', 280, 'A grinder whose link runs on under the panel');
+    add('under', 60, 'Wholly under');
+  });
+  await inspect(tabId);
+  const g = await checkGeometry(page, tabId, 'links under the panel');
+  assert.ok(g.shown.includes('edge'), `the link partly under the panel keeps its badge: ${g.shown}`);
+  assert.ok(!g.shown.includes('under'), 'the link wholly under the panel has none');
+  const edge = await panelOverBadge(page, tabId, 'edge');
+  assert.ok(edge.panelOnTop && edge.under > 100 && edge.beside > 1000, `the outline runs on under the panel, which hides it: ${JSON.stringify(edge)}`);
+  // Collapsed to a bar, the panel uncovers both links: both have their badges, nothing under the bar.
+  await inRoot(page, (root) => root.querySelector('.collapse').click());
+  const g2 = await checkGeometry(page, tabId, 'the panel collapsed');
+  assert.ok(g2.shown.includes('edge') && g2.shown.includes('under'), g2.shown.join());
+  assert.equal((await panelOverBadge(page, tabId, 'edge')).under, 0);
+  await inRoot(page, (root) => root.querySelector('.collapse').click()); // remembered: expand again for the other tests
+  await page.close();
+});
+
+test('the label of a link shows when it is focused from the keyboard', async () => {
+  const { page, tabId } = await open('/review.html?hold');
+  await inspect(tabId);
+  const callout = () => inRoot(page, (root) => (root.querySelector('.callout').hidden ? '' : root.querySelector('.callout').textContent));
+  await page.focus('#pick');
+  await settle(page, 100);
+  assert.match(await callout(), /^Mine — amazon\.com.*ASIN B07Q2Z1M5V.*mysite-20/);
+  await page.keyboard.press('Tab'); // to the next link
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'budget');
+  await settle(page, 100);
+  assert.match(await callout(), /^Untagged — amazon\.com.*Earns nothing/);
+  // The label is beside the focused link.
+  const near = await isolated(tabId, () => {
+    const c = document.querySelector('linkscope-overlay').shadowRoot.querySelector('.callout').getBoundingClientRect();
+    const a = document.getElementById('budget').getBoundingClientRect();
+    return Math.max(0, c.top - a.bottom, a.top - c.bottom);
+  });
+  assert.ok(near < 20, `the label is ${near} px from the link`);
+  await page.evaluate(() => document.activeElement.blur());
+  await settle(page, 100);
+  assert.equal(await callout(), '', 'the label goes when the link loses focus');
+  await page.close();
 });
 
 test('the panel works from the keyboard; collapsed and moved, it stays so', async () => {
