@@ -154,24 +154,51 @@ run_tests() {
   log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
 }
 
-# The CLI on a generated WordPress-like corpus (tests/tools/make-corpus.py): HTML pages of
-# 40-80 KB, Markdown posts, one large page. LINKSCOPE_BENCH_PAGES sets the number of pages and
-# posts (default 1000 each). lychee's extraction runs beside it when lychee is installed.
+# lychee for the benchmark's side-by-side: the one on PATH, else one built by `cargo install
+# --locked` into a cache folder (once; it is not part of CI). LINKSCOPE_BENCH_LYCHEE=0 skips it.
+LYCHEE_ROOT=${LINKSCOPE_TOOLS:-$HOME/.cache/linkscope-tools}/lychee
+lychee_bin() {
+  [ "${LINKSCOPE_BENCH_LYCHEE:-1}" = 0 ] && return 1
+  if command -v lychee >/dev/null; then command -v lychee; return 0; fi
+  if [ ! -x "$LYCHEE_ROOT/bin/lychee" ]; then
+    log "cargo install --locked lychee (into $LYCHEE_ROOT; takes a while once)"
+    cargo install -q --locked lychee --root "$LYCHEE_ROOT" >&2 || return 1
+  fi
+  echo "$LYCHEE_ROOT/bin/lychee"
+}
+
+# The CLI on generated WordPress-like corpora (tests/tools/make-corpus.py), the issue's sizes by
+# default: 5,000 HTML pages of 40-80 KB (LINKSCOPE_BENCH_PAGES), 5,000 Markdown posts (same),
+# one 50 MB page (LINKSCOPE_BENCH_BIG_MB) and 50,000 pages (LINKSCOPE_BENCH_MANY). Beside each:
+# `lychee --dump` (wall time, the ratio, and the Amazon links each found, compared).
 bench_cli() {
-  local n=${LINKSCOPE_BENCH_PAGES:-1000} dir
-  dir=target/bench-corpus-$n
-  [ -d "$dir" ] || python3 tests/tools/make-corpus.py "$dir" "$n" "$n" 50
+  local n=${LINKSCOPE_BENCH_PAGES:-5000} many=${LINKSCOPE_BENCH_MANY:-50000}
+  local big=${LINKSCOPE_BENCH_BIG_MB:-50} dir lychee="" part path ours theirs
+  dir=target/bench-corpus
+  mkdir -p "$dir"
+  [ -d "$dir/$n/html" ] || python3 tests/tools/make-corpus.py "$dir/$n" "$n" "$n" 0
+  [ -d "$dir/big-$big" ] || python3 tests/tools/make-corpus.py "$dir/big-$big" 0 0 "$big"
+  [ "$many" = 0 ] || [ -d "$dir/many-$many" ] || python3 tests/tools/make-corpus.py "$dir/many-$many" "$many" 0 0
   cargo build -q --release --bin linkscope
-  for part in html markdown big; do
-    printf '%s: %s in %s files\n' "$part" "$(du -sh "$dir/$part" | cut -f1)" "$(find "$dir/$part" -type f | wc -l)"
-    /usr/bin/time -f "  linkscope audit: %e s wall, %U s user + %S s sys, peak %M KB" \
-      target/release/linkscope audit "$dir/$part" --profile tests/fixtures/profile.json \
-      --format json > "$dir/$part.json"
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  ", r["summary"]["total"], "Amazon links")' "$dir/$part.json"
-    if command -v lychee >/dev/null; then
-      /usr/bin/time -f "  lychee --dump: %e s wall, peak %M KB" lychee --dump "$dir/$part" > /dev/null
-    fi
+  lychee=$(lychee_bin) || { lychee=""; log "lychee not available: linkscope alone"; }
+  [ -z "$lychee" ] || printf 'lychee: %s\n' "$("$lychee" --version)"
+  for part in "$n/html" "$n/markdown" "big-$big/big" "many-$many/html"; do
+    path="$dir/$part"
+    [ -d "$path" ] || continue
+    printf '%s: %s in %s files\n' "$part" "$(du -sh "$path" | cut -f1)" "$(find "$path" -type f | wc -l)"
+    /usr/bin/time -o "$dir/time" -f "%e %U %S %M" target/release/linkscope audit "$path" \
+      --profile tests/fixtures/profile.json --format json > "$dir/ours.json"
+    read -r ours user sys peak < "$dir/time"
+    printf '  linkscope audit: %s s wall (%s s user + %s s sys), peak %s MB\n' \
+      "$ours" "$user" "$sys" "$((peak / 1024))"
+    [ -n "$lychee" ] || continue
+    /usr/bin/time -o "$dir/time" -f "%e %M" "$lychee" --dump "$path" > "$dir/lychee.txt" || true
+    read -r theirs peak < "$dir/time"
+    printf '  lychee --dump:   %s s wall, peak %s MB; linkscope is %sx as fast\n' \
+      "$theirs" "$((peak / 1024))" "$(python3 -c "print(round($theirs / max($ours, 0.01), 1))")"
+    python3 tests/tools/compare-links.py "$dir/ours.json" "$dir/lychee.txt" target/release/linkscope
   done
+  rm -f "$dir/ours.json" "$dir/lychee.txt" "$dir/time"
 }
 
 case "${1:-build}" in
