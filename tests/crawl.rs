@@ -412,3 +412,40 @@ fn a_live_site_is_audited_alone() {
     assert_eq!(out.code(), Some(2));
     assert!(out.err().contains("give one http(s) URL"), "{}", out.err());
 }
+
+#[test]
+fn sarif_names_each_page_by_its_url() {
+    let server = Server::start(blog);
+    let out = run(
+        &[
+            "audit",
+            &server.url("/"),
+            "--profile",
+            PROFILE,
+            "--format",
+            "sarif",
+            "--interval",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let sarif = out.json();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    // Not `mine`: the orphan's, the kettle's untagged link, the new page's short link.
+    let pages = [
+        "/posts/orphan.html",
+        "/posts/kettle.html",
+        "/posts/new.html",
+    ];
+    assert_eq!(uris, pages.map(|p| server.url(p)));
+}
