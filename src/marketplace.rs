@@ -45,6 +45,10 @@ pub struct Marketplace {
     /// reads it.
     #[serde(skip)]
     pub ue_mid: &'static str,
+    /// The store's default language (BCP 47), which a live check asks for in `Accept-Language`
+    /// so the page comes in the language the core reads it in. Not serialized.
+    #[serde(skip)]
+    pub language: &'static str,
 }
 
 /// A host that serves shortened links.
@@ -58,7 +62,7 @@ pub struct ShortHost {
 
 macro_rules! row {
     ($domain:literal, [$($alt:literal),*], $country:literal, $name:literal, $currency:literal,
-     $region:ident, $suffix:expr, $onelink:literal, $ue_mid:literal) => {
+     $region:ident, $suffix:expr, $onelink:literal, $ue_mid:literal, $language:literal) => {
         Marketplace {
             domain: $domain,
             alt_domains: &[$($alt),*],
@@ -69,6 +73,7 @@ macro_rules! row {
             tag_suffix: $suffix,
             onelink_from_us: $onelink,
             ue_mid: $ue_mid,
+            language: $language,
         }
     };
 }
@@ -76,28 +81,28 @@ macro_rules! row {
 /// Every marketplace, sorted by domain.
 #[rustfmt::skip]
 pub static MARKETPLACES: &[Marketplace] = &[
-    row!("amazon.ae",     [],            "AE", "United Arab Emirates", "AED", MiddleEast,   None,        false, "A2VIGQ35RCS4UG"),
-    row!("amazon.ca",     [],            "CA", "Canada",               "CAD", NorthAmerica, Some("-20"), true,  "A2EUQ1WTGCTBG2"),
-    row!("amazon.co.jp",  ["amazon.jp"], "JP", "Japan",                "JPY", FarEast,      Some("-22"), true,  "A1VC38T7YXB528"),
-    row!("amazon.co.uk",  [],            "GB", "United Kingdom",       "GBP", Europe,       Some("-21"), true,  "A1F83G8C2ARO7P"),
-    row!("amazon.com",    [],            "US", "United States",        "USD", NorthAmerica, Some("-20"), false, "ATVPDKIKX0DER"),
-    row!("amazon.com.au", [],            "AU", "Australia",            "AUD", FarEast,      Some("-22"), true,  "A39IBJ37TRP1C6"),
-    row!("amazon.com.be", [],            "BE", "Belgium",              "EUR", Europe,       None,        false, "AMEN7PMS3EDWL"),
-    row!("amazon.com.br", [],            "BR", "Brazil",               "BRL", NorthAmerica, None,        false, "A2Q3Y263D00KWC"),
-    row!("amazon.com.mx", [],            "MX", "Mexico",               "MXN", NorthAmerica, Some("-20"), false, "A1AM78C64UM0Y8"),
-    row!("amazon.com.tr", [],            "TR", "Turkey",               "TRY", Europe,       None,        false, "A33AVAJ2PDY3EV"),
-    row!("amazon.de",     [],            "DE", "Germany",              "EUR", Europe,       Some("-21"), true,  "A1PA6795UKMFR9"),
-    row!("amazon.eg",     [],            "EG", "Egypt",                "EGP", MiddleEast,   None,        false, "ARBP9OOSHTCHU"),
-    row!("amazon.es",     [],            "ES", "Spain",                "EUR", Europe,       Some("-21"), true,  "A1RKKUPIHCS9HS"),
-    row!("amazon.fr",     [],            "FR", "France",               "EUR", Europe,       Some("-21"), true,  "A13V1IB3VIYZZH"),
-    row!("amazon.ie",     [],            "IE", "Ireland",              "EUR", Europe,       None,        false, "A28R8C7NBKEWEA"),
-    row!("amazon.in",     [],            "IN", "India",                "INR", India,        Some("-21"), false, "A21TJRUUN4KGV"),
-    row!("amazon.it",     [],            "IT", "Italy",                "EUR", Europe,       Some("-21"), true,  "APJ6JRA9NG5V4"),
-    row!("amazon.nl",     [],            "NL", "Netherlands",          "EUR", Europe,       Some("-21"), true,  "A1805IZSGTT6HS"),
-    row!("amazon.pl",     [],            "PL", "Poland",               "PLN", Europe,       Some("-21"), true,  "A1C3SOZRARQ6R3"),
-    row!("amazon.sa",     [],            "SA", "Saudi Arabia",         "SAR", MiddleEast,   None,        false, "A17E79C6D8DWNP"),
-    row!("amazon.se",     [],            "SE", "Sweden",               "SEK", Europe,       Some("-21"), true,  "A2NODRKZP88ZB9"),
-    row!("amazon.sg",     [],            "SG", "Singapore",            "SGD", FarEast,      Some("-22"), true,  "A19VAU5U5O7RUS"),
+    row!("amazon.ae",     [],            "AE", "United Arab Emirates", "AED", MiddleEast,   None,        false, "A2VIGQ35RCS4UG", "en-AE"),
+    row!("amazon.ca",     [],            "CA", "Canada",               "CAD", NorthAmerica, Some("-20"), true,  "A2EUQ1WTGCTBG2", "en-CA"),
+    row!("amazon.co.jp",  ["amazon.jp"], "JP", "Japan",                "JPY", FarEast,      Some("-22"), true,  "A1VC38T7YXB528", "ja-JP"),
+    row!("amazon.co.uk",  [],            "GB", "United Kingdom",       "GBP", Europe,       Some("-21"), true,  "A1F83G8C2ARO7P", "en-GB"),
+    row!("amazon.com",    [],            "US", "United States",        "USD", NorthAmerica, Some("-20"), false, "ATVPDKIKX0DER", "en-US"),
+    row!("amazon.com.au", [],            "AU", "Australia",            "AUD", FarEast,      Some("-22"), true,  "A39IBJ37TRP1C6", "en-AU"),
+    row!("amazon.com.be", [],            "BE", "Belgium",              "EUR", Europe,       None,        false, "AMEN7PMS3EDWL", "fr-BE"),
+    row!("amazon.com.br", [],            "BR", "Brazil",               "BRL", NorthAmerica, None,        false, "A2Q3Y263D00KWC", "pt-BR"),
+    row!("amazon.com.mx", [],            "MX", "Mexico",               "MXN", NorthAmerica, Some("-20"), false, "A1AM78C64UM0Y8", "es-MX"),
+    row!("amazon.com.tr", [],            "TR", "Turkey",               "TRY", Europe,       None,        false, "A33AVAJ2PDY3EV", "tr-TR"),
+    row!("amazon.de",     [],            "DE", "Germany",              "EUR", Europe,       Some("-21"), true,  "A1PA6795UKMFR9", "de-DE"),
+    row!("amazon.eg",     [],            "EG", "Egypt",                "EGP", MiddleEast,   None,        false, "ARBP9OOSHTCHU", "ar-EG"),
+    row!("amazon.es",     [],            "ES", "Spain",                "EUR", Europe,       Some("-21"), true,  "A1RKKUPIHCS9HS", "es-ES"),
+    row!("amazon.fr",     [],            "FR", "France",               "EUR", Europe,       Some("-21"), true,  "A13V1IB3VIYZZH", "fr-FR"),
+    row!("amazon.ie",     [],            "IE", "Ireland",              "EUR", Europe,       None,        false, "A28R8C7NBKEWEA", "en-IE"),
+    row!("amazon.in",     [],            "IN", "India",                "INR", India,        Some("-21"), false, "A21TJRUUN4KGV", "en-IN"),
+    row!("amazon.it",     [],            "IT", "Italy",                "EUR", Europe,       Some("-21"), true,  "APJ6JRA9NG5V4", "it-IT"),
+    row!("amazon.nl",     [],            "NL", "Netherlands",          "EUR", Europe,       Some("-21"), true,  "A1805IZSGTT6HS", "nl-NL"),
+    row!("amazon.pl",     [],            "PL", "Poland",               "PLN", Europe,       Some("-21"), true,  "A1C3SOZRARQ6R3", "pl-PL"),
+    row!("amazon.sa",     [],            "SA", "Saudi Arabia",         "SAR", MiddleEast,   None,        false, "A17E79C6D8DWNP", "ar-SA"),
+    row!("amazon.se",     [],            "SE", "Sweden",               "SEK", Europe,       Some("-21"), true,  "A2NODRKZP88ZB9", "sv-SE"),
+    row!("amazon.sg",     [],            "SG", "Singapore",            "SGD", FarEast,      Some("-22"), true,  "A19VAU5U5O7RUS", "en-SG"),
 ];
 
 /// Hosts of Amazon's link shorteners, sorted.

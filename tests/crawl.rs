@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use common::{run, PROFILE};
 
@@ -17,7 +18,7 @@ type Answer = (u16, Vec<(String, String)>, String);
 /// A tiny HTTP/1.1 server on 127.0.0.1 that logs every request as `host path`.
 struct Server {
     port: u16,
-    log: Arc<Mutex<Vec<String>>>,
+    log: Arc<Mutex<Vec<(String, Instant)>>>,
 }
 
 impl Server {
@@ -41,11 +42,26 @@ impl Server {
     }
 
     fn requests(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.0.clone())
+            .collect()
+    }
+
+    /// When each request whose path starts with `prefix` arrived.
+    fn times(&self, prefix: &str) -> Vec<Instant> {
+        let log = self.log.lock().unwrap();
+        let host = format!("127.0.0.1:{} {prefix}", self.port);
+        log.iter()
+            .filter(|r| r.0.starts_with(&host))
+            .map(|r| r.1)
+            .collect()
     }
 }
 
-fn answer(stream: TcpStream, pages: &HashMap<String, Answer>, log: &Mutex<Vec<String>>) {
+fn answer(stream: TcpStream, pages: &HashMap<String, Answer>, log: &Mutex<Vec<(String, Instant)>>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -66,7 +82,9 @@ fn answer(stream: TcpStream, pages: &HashMap<String, Answer>, log: &Mutex<Vec<St
             host = v.trim().to_owned();
         }
     }
-    log.lock().unwrap().push(format!("{host} {path}"));
+    log.lock()
+        .unwrap()
+        .push((format!("{host} {path}"), Instant::now()));
     let not_found = (404, vec![], "<h1>Not found</h1>".to_owned());
     let (status, headers, body) = pages.get(&path).unwrap_or(&not_found);
     let mut head = format!(
@@ -448,4 +466,36 @@ fn sarif_names_each_page_by_its_url() {
         "/posts/new.html",
     ];
     assert_eq!(uris, pages.map(|p| server.url(p)));
+}
+
+#[test]
+fn a_crawl_delay_spaces_the_requests() {
+    let server = Server::start(|_| {
+        let mut site: HashMap<String, Answer> = (0..3)
+            .map(|i| {
+                let body = format!("<a href=\"/p/{}\">next</a>", i + 1);
+                (format!("/p/{i}"), page(&body))
+            })
+            .collect();
+        let robots = typed("text/plain", "User-agent: *\nCrawl-delay: 0.3\n");
+        site.insert("/robots.txt".into(), robots);
+        site
+    });
+    let out = run(
+        &[
+            "audit",
+            &server.url("/p/0"),
+            "--profile",
+            PROFILE,
+            "--interval",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let times = server.times("/p/");
+    assert_eq!(times.len(), 4, "{:?}", server.requests());
+    for pair in times.windows(2) {
+        assert!(pair[1] - pair[0] >= Duration::from_millis(290), "{times:?}");
+    }
 }

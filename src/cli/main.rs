@@ -6,6 +6,8 @@ mod crawl;
 mod diff;
 mod exit;
 mod input;
+mod live;
+mod net;
 mod output;
 mod scan;
 mod term;
@@ -16,13 +18,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use linkscope::health::Health;
 use linkscope::Verdict;
 
-use commands::audit::AuditOptions;
+use commands::audit::{AuditOptions, FailOn};
 use commands::coverage::TableFormat;
 use commands::fix::FixOptions;
 use commands::links::LinksFormat;
 use exit::{Exit, Failure};
+use live::LiveArgs;
 use output::AuditFormat;
 use scan::ScanOptions;
 use walk::WalkOptions;
@@ -53,6 +57,8 @@ enum Command {
         profile: PathBuf,
         #[arg(long, value_enum, default_value_t = LinksFormat::Url)]
         format: LinksFormat,
+        #[command(flatten)]
+        live: LiveArgs,
     },
     /// Show in which marketplaces the profile earns.
     Coverage {
@@ -77,11 +83,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
         format: AuditFormat,
         /// Exit with status 1 when any of these verdicts occurs (comma-separated: mine,
-        /// wrongMarketplace, foreign, untagged, short, malformed).
-        #[arg(long, value_delimiter = ',', value_parser = parse_verdict)]
-        fail_on: Vec<Verdict>,
+        /// wrongMarketplace, foreign, untagged, short, malformed), or with --live any of these
+        /// health states (available, unavailable, otherSellersOnly, notFound, redirected,
+        /// blocked, error).
+        #[arg(long, value_delimiter = ',', value_parser = parse_fail_on)]
+        fail_on: Vec<FailOn>,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        live: LiveArgs,
         #[command(flatten)]
         crawl: crawl::CrawlArgs,
     },
@@ -135,7 +145,7 @@ struct ReadArgs {
 struct Resolved {
     paths: Vec<PathBuf>,
     profile: PathBuf,
-    fail_on: Vec<Verdict>,
+    fail_on: Vec<FailOn>,
     walk: WalkOptions,
     scan: ScanOptions,
 }
@@ -145,7 +155,7 @@ impl ReadArgs {
         self,
         paths: Vec<PathBuf>,
         profile: Option<PathBuf>,
-        fail_on: Vec<Verdict>,
+        fail_on: Vec<FailOn>,
     ) -> Result<Resolved, Failure> {
         let config = config::find(&paths)?.unwrap_or_default();
         let profile = profile.or(config.profile).ok_or_else(|| {
@@ -160,8 +170,8 @@ impl ReadArgs {
             (true, true) => vec![PathBuf::from(".")],
         };
         let fail_on = if fail_on.is_empty() {
-            let parsed: Result<Vec<Verdict>, String> =
-                config.fail_on.iter().map(|v| parse_verdict(v)).collect();
+            let parsed: Result<Vec<FailOn>, String> =
+                config.fail_on.iter().map(|v| parse_fail_on(v)).collect();
             parsed.map_err(|e| Failure(format!("{}: fail-on: {e}", config::FILE_NAME)))?
         } else {
             fail_on
@@ -200,11 +210,19 @@ impl ReadArgs {
 /// The largest source file read unless --max-file-size says otherwise.
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
-fn parse_verdict(s: &str) -> Result<Verdict, String> {
-    Verdict::parse(s).ok_or_else(|| {
-        let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
-        format!("unknown verdict '{s}' (one of: {})", names.join(", "))
-    })
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if let Some(v) = Verdict::parse(s) {
+        return Ok(FailOn::Verdict(v));
+    }
+    if let Some(state) = Health::STATES.iter().find(|h| **h == s) {
+        return Ok(FailOn::Health(state));
+    }
+    let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+    Err(format!(
+        "unknown verdict or health state '{s}' (verdicts: {}; with --live, health states: {})",
+        names.join(", "),
+        Health::STATES.join(", ")
+    ))
 }
 
 fn main() -> ExitCode {
@@ -227,7 +245,8 @@ fn main() -> ExitCode {
             input,
             profile,
             format,
-        } => commands::links::run(&input, &profile, format),
+            live,
+        } => commands::links::run(&input, &profile, format, &live),
         Command::Coverage { profile, format } => commands::coverage::run(&profile, format),
         Command::Audit {
             paths,
@@ -235,11 +254,13 @@ fn main() -> ExitCode {
             format,
             fail_on,
             read,
+            live,
             crawl,
         } => read.resolve(paths, profile, fail_on).and_then(|r| {
             if let Some(url) = crawl::site_url(&r.paths)? {
                 return crawl::run(
                     &crawl,
+                    &live,
                     &crawl::CrawlRun {
                         start: &url,
                         profile: &r.profile,
@@ -256,6 +277,7 @@ fn main() -> ExitCode {
                 fail_on: r.fail_on,
                 walk: r.walk,
                 scan: r.scan,
+                live,
             })
         }),
         Command::Fix {

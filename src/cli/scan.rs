@@ -143,6 +143,7 @@ impl Scanned {
                     href: link.url.clone(),
                     item: link.item.and_then(|i| doc.items.get(i)).cloned(),
                     finding,
+                    live: None,
                 }
             })
             .collect()

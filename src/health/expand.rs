@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::Failure;
+use super::{BlockReason, ErrorReason, Failure, Health};
 use crate::audit::{verdict, Verdict};
 use crate::classify::{classify, Kind, Link};
 use crate::profile::Profile;
@@ -44,6 +44,47 @@ pub struct Expansion {
 }
 
 impl Expansion {
+    /// The short link's health when its expansion already says it (the link is dead, leads
+    /// off Amazon, was refused or failed); `None` when it reached Amazon, whose page (a product
+    /// check) decides.
+    ///
+    /// ```
+    /// use linkscope::health::{expand, Health};
+    /// assert_eq!(expand("https://amzn.to/x", &[(404, None)], 5).health(), Some(Health::NotFound));
+    /// assert_eq!(expand("https://amzn.to/x", &[(301, Some("https://www.amazon.de/dp/B08N5WRWNW"))], 5).health(), None);
+    /// ```
+    pub fn health(&self) -> Option<Health> {
+        let error = |reason, message: String| Health::Error { reason, message };
+        Some(match &self.outcome {
+            Outcome::Target { .. } => return None,
+            Outcome::NotAmazon { url } => Health::Redirected {
+                to: super::Destination::NotAmazon,
+                url: url.clone(),
+            },
+            Outcome::NotFound { .. } => Health::NotFound,
+            Outcome::Blocked { status } => Health::Blocked {
+                reason: if *status == 429 {
+                    BlockReason::RateLimited
+                } else {
+                    BlockReason::Forbidden
+                },
+            },
+            Outcome::Loop { url } => error(
+                ErrorReason::TooManyRedirects,
+                format!("redirect loop back to {url}"),
+            ),
+            Outcome::TooManyHops { hops } => error(
+                ErrorReason::TooManyRedirects,
+                format!("{hops} redirects between short links"),
+            ),
+            Outcome::NoRedirect { status } => error(
+                ErrorReason::Http,
+                format!("HTTP {status} without a redirect"),
+            ),
+            Outcome::Error { message } => error(ErrorReason::Network, message.clone()),
+        })
+    }
+
     /// The target classified as usual (kind, marketplace, ASIN, tag), when the chain reached
     /// Amazon.
     pub fn target(&self) -> Option<Link> {

@@ -111,6 +111,17 @@ pub enum Health {
 }
 
 impl Health {
+    /// Every state's name ([`Health::as_str`]), in the order reports count them.
+    pub const STATES: &'static [&'static str] = &[
+        "available",
+        "unavailable",
+        "otherSellersOnly",
+        "notFound",
+        "redirected",
+        "blocked",
+        "error",
+    ];
+
     /// The state's name as in output: `available`, `otherSellersOnly`, …
     pub fn as_str(&self) -> &'static str {
         match self {

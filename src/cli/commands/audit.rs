@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
+use linkscope::health::{verdict_after_expansion, Check, Destination, Expansion, Health, Plan};
 use linkscope::{Profile, Verdict};
 
 use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
-use crate::output::{AuditFormat, Row, Spool};
+use crate::live::{Live, LiveArgs};
+use crate::output::{AuditFormat, LiveCells, Row, Spool};
 use crate::scan::{each_source, scan, ScanOptions, Scanned};
 use crate::term::diag;
 use crate::walk::{sources, Source, WalkOptions};
@@ -16,28 +18,68 @@ pub struct AuditOptions {
     pub paths: Vec<PathBuf>,
     pub profile: PathBuf,
     pub format: AuditFormat,
-    pub fail_on: Vec<Verdict>,
+    pub fail_on: Vec<FailOn>,
     pub walk: WalkOptions,
     pub scan: ScanOptions,
+    pub live: LiveArgs,
+}
+
+/// A `--fail-on` value: a verdict, or (with `--live`) a health state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Verdict(Verdict),
+    Health(&'static str),
 }
 
 /// What one source gave: its rows, in source order.
 type FileResult = Result<Vec<Row>, String>;
 
 pub fn run(options: &AuditOptions) -> Outcome {
+    options.live.check_used()?;
+    let fail_verdicts: Vec<Verdict> = options
+        .fail_on
+        .iter()
+        .filter_map(|f| match f {
+            FailOn::Verdict(v) => Some(*v),
+            FailOn::Health(_) => None,
+        })
+        .collect();
+    let fail_health: Vec<&str> = options
+        .fail_on
+        .iter()
+        .filter_map(|f| match f {
+            FailOn::Health(h) => Some(*h),
+            FailOn::Verdict(_) => None,
+        })
+        .collect();
+    if !fail_health.is_empty() && !options.live.live {
+        return Err(Failure(format!(
+            "--fail-on {}: health states need --live",
+            fail_health.join(",")
+        )));
+    }
     let profile = load_profile(&options.profile)?;
+    let live = options
+        .live
+        .live
+        .then(|| Live::new(&options.live))
+        .transpose()?;
     let walked = sources(&options.paths, &options.walk)?;
     for skipped in &walked.skipped {
         diag(&format!("warning: {skipped}"));
     }
     let files = walked.sources;
-    let mut report = Spool::new(options.format, &options.fail_on)?;
+    let mut report = Spool::new(options.format, &fail_verdicts, live.is_some())?;
     let mut errors = Vec::new();
     let mut write_error = None;
+    // With --live, the rows wait for the checks (all links first: one plan, deduplicated).
+    let mut held: Vec<Vec<Row>> = Vec::new();
+    let mut failed_health = false;
     each_source(
         &files,
         |source| rows(source, &profile, &options.scan),
         |result| match result {
+            Ok(rows) if live.is_some() => held.push(rows),
             Ok(rows) if write_error.is_none() => {
                 if let Err(e) = report.file(rows) {
                     write_error = Some(e);
@@ -51,13 +93,83 @@ pub fn run(options: &AuditOptions) -> Outcome {
         // Nothing is reported from a partial run.
         return Err(Failure(errors.join("\nlinkscope: ")));
     }
+    if let Some(live) = &live {
+        check_live(&mut held, &profile, live);
+        failed_health = held.iter().flatten().any(|r| {
+            let state = r.live.as_ref().and_then(|l| l.health);
+            state.is_some_and(|s| fail_health.contains(&s))
+        });
+        for rows in held {
+            if let Err(e) = report.file(rows) {
+                write_error = Some(e);
+                break;
+            }
+        }
+    }
     if let Some(e) = write_error {
         return Err(Failure(format!("cannot write the report: {e}")));
     }
-    report.finish()
+    report.finish(failed_health.then_some("--fail-on health"))
 }
 
 /// The rows of one source, in source order.
 fn rows(source: &Source, profile: &Profile, options: &ScanOptions) -> FileResult {
     scan(source, profile, options).map(Scanned::into_rows)
+}
+
+/// Expands the short links and checks the products of every row (one plan for the whole run:
+/// a product linked from many pages is checked once), then fills in each row's live columns.
+/// A short link that reached a product takes its target's verdict.
+fn check_live(files: &mut [Vec<Row>], profile: &Profile, live: &Live) {
+    let mut plan = Plan::default();
+    for row in files.iter().flatten() {
+        plan.add_link(&row.finding.link);
+    }
+    let results = live.run(&mut plan);
+    let rows = files.iter_mut().flatten();
+    for (row, requests) in rows.zip(&plan.links) {
+        let expansion = requests.expansion.map(|i| &results.expansions[i]);
+        let check = requests.check.map(|i| &results.checks[i]);
+        if let Some(e) = expansion {
+            if let Some(v) = verdict_after_expansion(profile, &row.finding.link, e) {
+                row.finding.verdict = v;
+            }
+        }
+        row.live = Some(live_cells(expansion, check));
+    }
+}
+
+/// The live columns of one link from its expansion (short links) and its product check.
+fn live_cells(expansion: Option<&Expansion>, check: Option<&Check>) -> LiveCells {
+    let target = expansion.and_then(|e| match &e.outcome {
+        linkscope::health::Outcome::Target { url }
+        | linkscope::health::Outcome::NotAmazon { url } => Some(url.clone()),
+        _ => None,
+    });
+    let (health, detail) = match (check, expansion.and_then(Expansion::health)) {
+        (Some(check), _) => (Some(check.health.clone()), Some(check.why.clone())),
+        (None, Some(health)) => {
+            let detail = match &health {
+                Health::Error { message, .. } => message.clone(),
+                other => format!("short link: {}", other.as_str()),
+            };
+            (Some(health), Some(detail))
+        }
+        (None, None) => (None, None),
+    };
+    // Where a redirected product went.
+    let redirected_to = match &health {
+        Some(Health::Redirected { url, to })
+            if *to != Destination::NotAmazon || target.is_none() =>
+        {
+            Some(url.clone())
+        }
+        _ => None,
+    };
+    LiveCells {
+        health: health.as_ref().map(Health::as_str),
+        health_detail: detail,
+        target: target.or(redirected_to),
+        title: check.and_then(|c| c.title.clone()),
+    }
 }

@@ -1,11 +1,19 @@
-//! `linkscope links`: the tagged link for every marketplace.
+//! `linkscope links`: the tagged link for every marketplace; with `--live`, whether each
+//! covered marketplace sells the product, and a tagged search for its title where it does not.
 
 use std::path::Path;
 
-use linkscope::{format_links, generate, Format};
+use serde::Serialize;
 
-use crate::exit::{Exit, Outcome};
+use linkscope::health::{Destination, Health, Plan};
+use linkscope::links::product_id;
+use linkscope::{
+    affiliate_link, format_links, generate, Coverage, Format, GeneratedLink, Marketplace, Profile,
+};
+
+use crate::exit::{Exit, Failure, Outcome};
 use crate::input::load_profile;
+use crate::live::{Live, LiveArgs};
 use crate::output::table;
 use crate::term::emit;
 
@@ -17,20 +25,23 @@ pub enum LinksFormat {
     Json,
 }
 
-pub fn run(input: &str, profile: &Path, format: LinksFormat) -> Outcome {
+pub fn run(input: &str, profile: &Path, format: LinksFormat, live: &LiveArgs) -> Outcome {
+    live.check_used()?;
     let profile = load_profile(profile)?;
     let links = generate(&profile, input)?;
+    if live.live {
+        return availability(&profile, input, &links, format, live);
+    }
     let format = match format {
         LinksFormat::Url => {
             let rows: Vec<Vec<String>> = links
                 .iter()
                 .map(|l| {
-                    let note = if l.redirected {
-                        "onelink (redirected)"
-                    } else {
-                        l.coverage.as_str()
-                    };
-                    vec![l.marketplace.to_owned(), note.to_owned(), l.url.clone()]
+                    vec![
+                        l.marketplace.to_owned(),
+                        coverage_note(l).to_owned(),
+                        l.url.clone(),
+                    ]
                 })
                 .collect();
             emit(&table(&["MARKETPLACE", "COVERAGE", "LINK"], &rows))?;
@@ -42,4 +53,126 @@ pub fn run(input: &str, profile: &Path, format: LinksFormat) -> Outcome {
     };
     emit(&(format_links(&links, format) + "\n"))?;
     Ok(Exit::Success)
+}
+
+fn coverage_note(l: &GeneratedLink) -> &'static str {
+    if l.redirected {
+        "onelink (redirected)"
+    } else {
+        l.coverage.as_str()
+    }
+}
+
+/// One covered marketplace's answer (`--live`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Availability {
+    marketplace: &'static str,
+    coverage: &'static str,
+    health: Health,
+    /// What decided, for a person.
+    why: String,
+    title: Option<String>,
+    /// The tagged product link, or where the product is missing the tagged search for its
+    /// title (`search: true`); `null` when neither can be made.
+    url: Option<String>,
+    search: bool,
+}
+
+/// Checks the product in every marketplace the profile covers.
+fn availability(
+    profile: &Profile,
+    input: &str,
+    links: &[GeneratedLink],
+    format: LinksFormat,
+    args: &LiveArgs,
+) -> Outcome {
+    if matches!(format, LinksFormat::Markdown | LinksFormat::Html) {
+        return Err(Failure(
+            "--live prints a table (--format url) or JSON (--format json)".to_owned(),
+        ));
+    }
+    let asin = product_id(input)?.asin;
+    let covered: Vec<&GeneratedLink> = links
+        .iter()
+        .filter(|l| l.coverage != Coverage::None)
+        .collect();
+    let markets: Vec<&'static Marketplace> = covered
+        .iter()
+        .filter_map(|l| Marketplace::by_domain(l.marketplace))
+        .collect();
+    let mut plan = Plan::availability(asin, markets.iter().copied());
+    let results = Live::new(args)?.run(&mut plan);
+    // The title as any marketplace gave it, for the searches.
+    let title = results.checks.iter().find_map(|c| c.title.clone());
+    let rows: Vec<Availability> = covered
+        .iter()
+        .zip(&markets)
+        .zip(&results.checks)
+        .map(|((link, market), check)| {
+            let missing = matches!(
+                check.health,
+                Health::NotFound
+                    | Health::Redirected {
+                        to: Destination::Search
+                            | Destination::Home
+                            | Destination::OtherPage
+                            | Destination::NotAmazon,
+                        ..
+                    }
+            );
+            let search = if missing {
+                title
+                    .as_deref()
+                    .and_then(|t| search_link(profile, market, t))
+            } else {
+                None
+            };
+            Availability {
+                marketplace: link.marketplace,
+                coverage: coverage_note(link),
+                health: check.health.clone(),
+                why: check.why.clone(),
+                title: check.title.clone(),
+                search: search.is_some(),
+                url: search.or_else(|| (!missing).then(|| link.url.clone())),
+            }
+        })
+        .collect();
+    match format {
+        LinksFormat::Json => emit(&(serde_json::to_string_pretty(&rows)? + "\n"))?,
+        _ => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    let link = match (&r.url, r.search) {
+                        (Some(url), true) => format!("search: {url}"),
+                        (Some(url), false) => url.clone(),
+                        (None, _) => "-".to_owned(),
+                    };
+                    vec![
+                        r.marketplace.to_owned(),
+                        r.coverage.to_owned(),
+                        r.health.as_str().to_owned(),
+                        link,
+                    ]
+                })
+                .collect();
+            let mut text = table(&["MARKETPLACE", "COVERAGE", "HEALTH", "LINK"], &cells);
+            if let Some(title) = &title {
+                text = format!("{}\n{text}", crate::term::printable(title));
+            }
+            emit(&text)?;
+        }
+    }
+    Ok(Exit::Success)
+}
+
+/// The user's tagged search for `title` in `market` (`/s?k=…&tag=…`), made by the core.
+fn search_link(profile: &Profile, market: &'static Marketplace, title: &str) -> Option<String> {
+    let url =
+        url::Url::parse_with_params(&format!("{}/s", market.origin()), [("k", title)]).ok()?;
+    affiliate_link(profile, url.as_str(), Some(market))
+        .ok()
+        .map(|l| l.url)
 }

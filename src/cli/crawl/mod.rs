@@ -5,12 +5,13 @@
 //! `/sitemap.xml`, sitemap indexes followed), then the start page and the same-site links of
 //! every page read, breadth first, each URL once, up to `--max-pages`. Redirects are followed
 //! only on the site, links that name files that are not pages (images, PDFs, feeds) are not
-//! fetched, and a response that is not HTML is not read. Pages are fetched on a few threads,
-//! [`Polite`] per host; the findings are reported in the order the pages were found, each under
-//! its page's URL with its line and column in the HTML as served.
+//! fetched, and a response that is not HTML is not kept. Pages are fetched on a few threads
+//! through the CLI's shared HTTP layer ([`crate::net`], polite per host: `--concurrency`,
+//! `--interval`, `--timeout`; a robots.txt `Crawl-delay` slows it further); the findings are
+//! reported in the order the pages were found, each under its page's URL with its line and
+//! column in the HTML as served.
 
 mod fetch;
-mod http;
 mod robots;
 mod site;
 
@@ -23,31 +24,29 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use url::Url;
 
 use linkscope::extract::{decode, extract, SourceFormat};
-use linkscope::{Profile, Verdict};
+use linkscope::health::Policy;
+use linkscope::Profile;
 
+use crate::commands::audit::FailOn;
 use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
+use crate::live::LiveArgs;
+use crate::net::Client;
 use crate::output::{AuditFormat, Row, Spool};
 use crate::scan::{scan_bytes, Origin, Scanned};
 use crate::term::{diag, printable};
 
-pub use fetch::{Fetch, Polite, Response, Want};
+pub use fetch::{Fetch, Response, Want};
 use robots::Robots;
 use site::{is_html, is_not_page, page_url, Site};
 
-/// How a crawl is run (`audit URL`'s own flags).
+/// How a crawl is bounded (`audit URL`'s own flag; `--concurrency`, `--interval` and
+/// `--timeout` are the live checks' and apply to the crawl too).
 #[derive(clap::Args, Debug, Clone)]
 pub struct CrawlArgs {
     /// Crawl at most this many pages of a live site.
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
-    /// Requests in flight at once to a live site's host.
-    #[arg(long, default_value_t = 2)]
-    pub concurrency: usize,
-    /// Time between the starts of two requests to a host (e.g. 250ms, 1s; robots.txt's
-    /// Crawl-delay raises it).
-    #[arg(long, default_value = "250ms", value_parser = parse_interval)]
-    pub interval: Duration,
 }
 
 /// What `audit URL` needs besides its crawl flags.
@@ -55,7 +54,7 @@ pub struct CrawlRun<'a> {
     pub start: &'a str,
     pub profile: &'a std::path::Path,
     pub format: AuditFormat,
-    pub fail_on: &'a [Verdict],
+    pub fail_on: &'a [FailOn],
     pub max_body: u64,
 }
 
@@ -76,21 +75,58 @@ pub fn site_url(paths: &[std::path::PathBuf]) -> Result<Option<String>, Failure>
 }
 
 /// `linkscope audit URL`.
-pub fn run(args: &CrawlArgs, run: &CrawlRun) -> Outcome {
+pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
     let start = Url::parse(run.start)
         .ok()
         .filter(|u| u.host_str().is_some())
         .ok_or_else(|| Failure(format!("not a site's address: {}", run.start)))?;
+    if live.live {
+        return Err(Failure(
+            "--live checks the links of files; a live site's crawl does not take it".into(),
+        ));
+    }
+    let mut fail_on = Vec::new();
+    for f in run.fail_on {
+        match f {
+            FailOn::Verdict(v) => fail_on.push(*v),
+            FailOn::Health(h) => return Err(Failure(format!("--fail-on {h}: needs --live"))),
+        }
+    }
     let profile = load_profile(run.profile)?;
-    let client = http::Client::new().map_err(Failure)?;
-    let fetch = Polite::new(client, args.concurrency, args.interval);
+    let policy = live.policy();
+    let client = Client::new(&policy).map_err(Failure)?;
     let options = CrawlOptions {
         start,
         max_pages: args.max_pages,
         max_body: run.max_body,
-        workers: args.concurrency,
+        workers: policy.per_host_concurrency as usize,
     };
-    let mut report = Spool::new(run.format, run.fail_on)?;
+    // robots.txt first: a Crawl-delay asks for one request at a time, that far apart.
+    let mut warnings = Vec::new();
+    let robots = read_robots(
+        &client,
+        &Site::of(&options.start),
+        &options.start,
+        &mut |e| {
+            if let Event::Warning(w) = e {
+                warnings.push(w);
+            }
+        },
+    );
+    for w in &warnings {
+        diag(&format!("warning: {w}"));
+    }
+    let delay = robots.crawl_delay.map(|d| d.min(MAX_CRAWL_DELAY));
+    let client = match delay {
+        Some(d) if d.as_millis() as u64 > policy.min_interval_ms => Client::new(&Policy {
+            per_host_concurrency: 1,
+            min_interval_ms: d.as_millis() as u64,
+            ..policy
+        })
+        .map_err(Failure)?,
+        _ => client,
+    };
+    let mut report = Spool::new(run.format, &fail_on, false)?;
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
     } else {
@@ -101,7 +137,7 @@ pub fn run(args: &CrawlArgs, run: &CrawlRun) -> Outcome {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut write_error = None;
-    let tally = crawl(&fetch, &options, &profile, |event| match event {
+    let tally = crawl(&client, &options, robots, &profile, |event| match event {
         Event::Page(url, rows) => {
             progress.set_message(printable(url.as_str()).into_owned());
             if write_error.is_none() {
@@ -125,28 +161,7 @@ pub fn run(args: &CrawlArgs, run: &CrawlRun) -> Outcome {
             options.start
         )));
     }
-    report.finish()
-}
-
-/// `250ms`, `1s`, `1.5s` or `0`.
-fn parse_interval(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let (number, scale) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1.0)
-    } else if t == "0" {
-        (t, 0.0)
-    } else {
-        return Err(format!("'{s}' is not an interval (e.g. 250ms, 1s)"));
-    };
-    number
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite() && *n >= 0.0 && n * scale <= 3600.0)
-        .map(|n| Duration::from_secs_f64(n * scale))
-        .ok_or_else(|| format!("'{s}' is not an interval (e.g. 250ms, 1s)"))
+    report.finish(None)
 }
 
 pub struct CrawlOptions {
@@ -235,7 +250,7 @@ enum Visit {
 }
 
 struct Crawler<'a, F> {
-    fetch: &'a Polite<F>,
+    fetch: &'a F,
     options: &'a CrawlOptions,
     site: Site,
     /// robots.txt per origin (`https://blog.example`).
@@ -245,18 +260,21 @@ struct Crawler<'a, F> {
     tally: Tally,
 }
 
-/// Crawls the site of `options.start`, calling `on_event` with each page's findings.
+/// Crawls the site of `options.start` (whose robots.txt is `robots`), calling `on_event` with
+/// each page's findings.
 pub fn crawl<F: Fetch>(
-    fetch: &Polite<F>,
+    fetch: &F,
     options: &CrawlOptions,
+    robots: Robots,
     profile: &Profile,
     mut on_event: impl FnMut(Event),
 ) -> Tally {
+    let origin = options.start.origin().ascii_serialization();
     let mut crawler = Crawler {
         fetch,
         options,
         site: Site::of(&options.start),
-        robots: HashMap::new(),
+        robots: HashMap::from([(origin, robots)]),
         seen: HashSet::new(),
         frontier: Vec::new(),
         tally: Tally::default(),
@@ -320,7 +338,7 @@ pub fn crawl<F: Fetch>(
 }
 
 /// Fetches one page and, when it is HTML, reads and audits it.
-fn visit<F: Fetch>(fetch: &Polite<F>, url: &Url, max_body: u64, profile: &Profile) -> Visit {
+fn visit<F: Fetch>(fetch: &F, url: &Url, max_body: u64, profile: &Profile) -> Visit {
     // No Content-Type: read it as HTML, as browsers sniff most such pages to be.
     let want = Want {
         content: &|t| t.is_empty() || is_html(t),
@@ -376,10 +394,7 @@ impl<F: Fetch> Crawler<'_, F> {
     fn allowed(&mut self, url: &Url, on_event: &mut impl FnMut(Event)) -> bool {
         let origin = url.origin().ascii_serialization();
         if !self.robots.contains_key(&origin) {
-            let robots = self.read_robots(url, on_event);
-            if let (Some(delay), Some(host)) = (robots.crawl_delay, url.host_str()) {
-                self.fetch.slow_down(host, delay.min(MAX_CRAWL_DELAY));
-            }
+            let robots = read_robots(self.fetch, &self.site, url, on_event);
             self.robots.insert(origin.clone(), robots);
         }
         let path = match url.query() {
@@ -387,54 +402,6 @@ impl<F: Fetch> Crawler<'_, F> {
             None => url.path().to_owned(),
         };
         self.robots.get(&origin).is_some_and(|r| r.allows(&path))
-    }
-
-    fn read_robots(&self, url: &Url, on_event: &mut impl FnMut(Event)) -> Robots {
-        let Ok(robots_url) = url.join("/robots.txt") else {
-            return Robots::allow_all();
-        };
-        let want = Want {
-            content: &|_| true,
-            max_body: MAX_ROBOTS,
-        };
-        match self.get_on_site(&robots_url, &want) {
-            Ok(r) => match (r.status, r.body) {
-                (200..=299, Some(body)) => Robots::parse(&String::from_utf8_lossy(&body)),
-                // No robots.txt: everything is allowed.
-                (400..=499, _) => Robots::allow_all(),
-                (status, _) => {
-                    on_event(Event::Warning(format!(
-                        "{robots_url}: HTTP {status}: nothing is fetched from {}",
-                        url.origin().ascii_serialization()
-                    )));
-                    Robots::disallow_all()
-                }
-            },
-            Err(e) => {
-                on_event(Event::Warning(format!(
-                    "{robots_url}: {e}: nothing is fetched from {}",
-                    url.origin().ascii_serialization()
-                )));
-                Robots::disallow_all()
-            }
-        }
-    }
-
-    /// A GET that follows redirects that stay on the site (robots.txt, sitemaps).
-    fn get_on_site(&self, url: &Url, want: &Want) -> Result<Response, String> {
-        let mut url = url.clone();
-        for _ in 0..=MAX_REDIRECTS {
-            let response = self.fetch.get(&url, want)?;
-            let next = match (response.status, &response.location) {
-                (300..=399, Some(location)) => page_url(&url, location),
-                _ => return Ok(response),
-            };
-            match next {
-                Some(next) if self.site.contains(&next) => url = next,
-                _ => return Err("redirected off the site".into()),
-            }
-        }
-        Err("too many redirects".into())
     }
 
     /// The pages the site's sitemaps list: robots.txt's `Sitemap:` lines, then
@@ -471,7 +438,7 @@ impl<F: Fetch> Crawler<'_, F> {
                 content: &|_| true,
                 max_body: self.options.max_body,
             };
-            let body = match self.get_on_site(&url, &want) {
+            let body = match get_on_site(self.fetch, &self.site, &url, &want) {
                 Ok(Response {
                     status: 200..=299,
                     body: Some(body),
@@ -564,17 +531,62 @@ impl<F: Fetch> Crawler<'_, F> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn intervals() {
-        assert_eq!(parse_interval("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_interval("1.5s"), Ok(Duration::from_millis(1500)));
-        assert_eq!(parse_interval("0"), Ok(Duration::ZERO));
-        assert!(parse_interval("5").is_err());
-        assert!(parse_interval("-1s").is_err());
-        assert!(parse_interval("1e9s").is_err());
+/// The robots.txt of `url`'s origin: everything allowed when there is none (a 4xx), nothing
+/// when it cannot be read.
+fn read_robots(
+    fetch: &impl Fetch,
+    site: &Site,
+    url: &Url,
+    on_event: &mut impl FnMut(Event),
+) -> Robots {
+    let Ok(robots_url) = url.join("/robots.txt") else {
+        return Robots::allow_all();
+    };
+    let want = Want {
+        content: &|_| true,
+        max_body: MAX_ROBOTS,
+    };
+    match get_on_site(fetch, site, &robots_url, &want) {
+        Ok(r) => match (r.status, r.body) {
+            (200..=299, Some(body)) => Robots::parse(&String::from_utf8_lossy(&body)),
+            // No robots.txt: everything is allowed.
+            (400..=499, _) => Robots::allow_all(),
+            (status, _) => {
+                on_event(Event::Warning(format!(
+                    "{robots_url}: HTTP {status}: nothing is fetched from {}",
+                    url.origin().ascii_serialization()
+                )));
+                Robots::disallow_all()
+            }
+        },
+        Err(e) => {
+            on_event(Event::Warning(format!(
+                "{robots_url}: {e}: nothing is fetched from {}",
+                url.origin().ascii_serialization()
+            )));
+            Robots::disallow_all()
+        }
     }
+}
+
+/// A GET that follows redirects that stay on the site (robots.txt, sitemaps).
+fn get_on_site(
+    fetch: &impl Fetch,
+    site: &Site,
+    url: &Url,
+    want: &Want,
+) -> Result<Response, String> {
+    let mut url = url.clone();
+    for _ in 0..=MAX_REDIRECTS {
+        let response = fetch.get(&url, want)?;
+        let next = match (response.status, &response.location) {
+            (300..=399, Some(location)) => page_url(&url, location),
+            _ => return Ok(response),
+        };
+        match next {
+            Some(next) if site.contains(&next) => url = next,
+            _ => return Err("redirected off the site".into()),
+        }
+    }
+    Err("too many redirects".into())
 }

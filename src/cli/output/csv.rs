@@ -2,8 +2,13 @@
 
 use super::Row;
 
-pub const HEADER: &str =
-    "file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post\n";
+const HEADER: &str = "file,line,column,start,end,href,verdict,marketplace,asin,tag,coverage,post";
+
+/// The header line; with `--live`, three more columns.
+pub fn header(live: bool) -> String {
+    let extra = if live { ",health,target,title" } else { "" };
+    format!("{HEADER}{extra}\n")
+}
 
 pub fn row(r: &Row) -> String {
     let mut fields = vec![
@@ -16,6 +21,11 @@ pub fn row(r: &Row) -> String {
     ];
     fields.extend(r.cells().map(|c| if c == "-" { String::new() } else { c }));
     fields.push(r.item.as_ref().map(|i| i.title.clone()).unwrap_or_default());
+    if let Some(live) = &r.live {
+        fields.push(live.health.unwrap_or_default().to_owned());
+        fields.push(live.target.clone().unwrap_or_default());
+        fields.push(live.title.clone().unwrap_or_default());
+    }
     let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
     line.join(",") + "\n"
 }

@@ -13,6 +13,7 @@ use std::io::{self, BufWriter, Seek, Write};
 use serde::Serialize;
 
 use linkscope::extract::Item;
+use linkscope::health::Health;
 use linkscope::{Finding, Summary, Verdict};
 
 pub use table::table;
@@ -36,6 +37,24 @@ pub struct Row {
     pub item: Option<Item>,
     #[serde(flatten)]
     pub finding: Finding,
+    /// With `--live`: what Amazon said.
+    #[serde(flatten)]
+    pub live: Option<LiveCells>,
+}
+
+/// A finding's live-check columns (`--live`).
+#[derive(Serialize, Default, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveCells {
+    /// The health state (`available`, `notFound`, …); `null` when nothing could be checked (not
+    /// a product, or a short link to a store page).
+    pub health: Option<&'static str>,
+    /// What decided, for a person ("buy button #add-to-cart-button", "HTTP 404", …).
+    pub health_detail: Option<String>,
+    /// A short link's expansion; where a redirected product went.
+    pub target: Option<String>,
+    /// The product's title, as Amazon gave it.
+    pub title: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,6 +73,8 @@ pub struct ReportWriter<W: Write> {
     out: W,
     files: usize,
     summary: Summary,
+    /// With `--live`: findings by health state, in [`Health::STATES`] order.
+    health: Option<Vec<usize>>,
     /// Whether a finding (JSON, SARIF) has been written, for the separators.
     written: bool,
     /// The table's rows, kept for the column widths.
@@ -63,11 +84,17 @@ pub struct ReportWriter<W: Write> {
 }
 
 impl<W: Write> ReportWriter<W> {
-    pub fn new(format: AuditFormat, fail_on: &[Verdict], mut out: W) -> io::Result<Self> {
+    /// A report with the live columns when `live`.
+    pub fn new(
+        format: AuditFormat,
+        fail_on: &[Verdict],
+        live: bool,
+        mut out: W,
+    ) -> io::Result<Self> {
         let mut sarif_tail = String::new();
         match format {
             AuditFormat::Json => out.write_all(b"{\n  \"findings\": [")?,
-            AuditFormat::Csv => out.write_all(csv::HEADER.as_bytes())?,
+            AuditFormat::Csv => out.write_all(csv::header(live).as_bytes())?,
             AuditFormat::Sarif => {
                 let (head, tail) = sarif::frame()?;
                 out.write_all(head.as_bytes())?;
@@ -81,6 +108,7 @@ impl<W: Write> ReportWriter<W> {
             out,
             files: 0,
             summary: Summary::default(),
+            health: live.then(|| vec![0; Health::STATES.len()]),
             written: false,
             table: Vec::new(),
             sarif_tail,
@@ -92,6 +120,12 @@ impl<W: Write> ReportWriter<W> {
         self.files += 1;
         for row in rows {
             self.summary.add(row.finding.verdict);
+            let state = row.live.as_ref().and_then(|l| l.health);
+            if let (Some(counts), Some(state)) = (&mut self.health, state) {
+                if let Some(i) = Health::STATES.iter().position(|s| *s == state) {
+                    counts[i] += 1;
+                }
+            }
             match self.format {
                 AuditFormat::Table => self.table.push(table::bounded(row)),
                 AuditFormat::Json => {
@@ -122,15 +156,41 @@ impl<W: Write> ReportWriter<W> {
         Ok(())
     }
 
+    /// The findings by health state (`--live`): every state, in [`Health::STATES`] order.
+    fn health_counts(&self) -> Option<Vec<(&'static str, usize)>> {
+        let counts = self.health.as_ref()?;
+        Some(
+            Health::STATES
+                .iter()
+                .copied()
+                .zip(counts.iter().copied())
+                .collect(),
+        )
+    }
+
     /// Ends the report; gives back the output and the counts.
     pub fn finish(mut self) -> io::Result<(W, Summary)> {
+        let health = self.health_counts();
         match self.format {
             AuditFormat::Table => {
-                let text = table::audit(&self.table, self.files, &self.summary);
+                let mut text = table::audit(&self.table, self.files, &self.summary);
+                if let Some(health) = &health {
+                    let counts: Vec<String> =
+                        health.iter().map(|(s, n)| format!("{n} {s}")).collect();
+                    text.push_str(&format!("health: {}\n", counts.join(", ")));
+                }
                 self.out.write_all(text.as_bytes())?;
             }
             AuditFormat::Json => {
-                let summary = serde_json::to_string(&self.summary)?;
+                let mut summary = serde_json::to_value(&self.summary)?;
+                if let (Some(health), Some(object)) = (&health, summary.as_object_mut()) {
+                    let counts = health
+                        .iter()
+                        .map(|(s, n)| ((*s).to_owned(), (*n).into()))
+                        .collect();
+                    object.insert("health".to_owned(), serde_json::Value::Object(counts));
+                }
+                let summary = serde_json::to_string(&summary)?;
                 write!(
                     self.out,
                     "\n  ],\n  \"files\": {},\n  \"summary\": {summary}\n}}\n",
@@ -156,10 +216,12 @@ pub struct Spool {
 }
 
 impl Spool {
-    pub fn new(format: AuditFormat, fail_on: &[Verdict]) -> Result<Spool, Failure> {
+    /// A report with the live columns when `live`.
+    pub fn new(format: AuditFormat, fail_on: &[Verdict], live: bool) -> Result<Spool, Failure> {
         let file = tempfile::tempfile()
             .map_err(|e| Failure(format!("cannot create a temporary file: {e}")))?;
-        let writer = ReportWriter::new(format, fail_on, BufWriter::with_capacity(1 << 16, file))?;
+        let out = BufWriter::with_capacity(1 << 16, file);
+        let writer = ReportWriter::new(format, fail_on, live, out)?;
         Ok(Spool { writer })
     }
 
@@ -168,8 +230,9 @@ impl Spool {
         self.writer.file(rows)
     }
 
-    /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found.
-    pub fn finish(self) -> Outcome {
+    /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
+    /// or when `also_failed` names another reason (`--fail-on` health states).
+    pub fn finish(self, also_failed: Option<&str>) -> Outcome {
         let fail_on = self.writer.fail_on.clone();
         let (spool, summary) = self.writer.finish()?;
         let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
@@ -177,11 +240,12 @@ impl Spool {
         let mut out = Out::new();
         out.copy_from(&mut spool)?;
         out.flush()?;
-        let failed: Vec<&str> = fail_on
+        let mut failed: Vec<&str> = fail_on
             .iter()
             .filter(|v| summary.count(**v) > 0)
             .map(|v| v.as_str())
             .collect();
+        failed.extend(also_failed);
         if failed.is_empty() {
             Ok(Exit::Success)
         } else {

@@ -39,12 +39,19 @@ pub fn bounded(mut row: Row) -> Row {
         item.title = cell(&item.title, MAX_CELL);
         item.link = None;
     }
+    if let Some(live) = &mut row.live {
+        live.health_detail = None;
+        live.target = live.target.as_deref().map(|t| cell(t, MAX_LINK));
+        live.title = None;
+    }
     row
 }
 
 pub fn audit(rows: &[Row], files: usize, summary: &Summary) -> String {
     // A POST column when links come from the posts of a WordPress export or a feed.
     let posts = rows.iter().any(|r| r.item.is_some());
+    // A HEALTH column with --live.
+    let live = rows.iter().any(|r| r.live.is_some());
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -54,7 +61,15 @@ pub fn audit(rows: &[Row], files: usize, summary: &Summary) -> String {
                 cells.push(r.item.as_ref().map_or("-".into(), |i| i.title.clone()));
             }
             cells.extend(r.cells());
-            cells.push(r.href.clone());
+            if live {
+                let health = r.live.as_ref().and_then(|l| l.health);
+                cells.push(health.unwrap_or("-").to_owned());
+            }
+            let target = r.live.as_ref().and_then(|l| l.target.as_deref());
+            cells.push(match target {
+                Some(target) => format!("{} → {target}", r.href),
+                None => r.href.clone(),
+            });
             cells
         })
         .collect();
@@ -62,7 +77,11 @@ pub fn audit(rows: &[Row], files: usize, summary: &Summary) -> String {
     if posts {
         header.push("POST");
     }
-    header.extend(["VERDICT", "MARKETPLACE", "ASIN", "TAG", "COVERAGE", "LINK"]);
+    header.extend(["VERDICT", "MARKETPLACE", "ASIN", "TAG", "COVERAGE"]);
+    if live {
+        header.push("HEALTH");
+    }
+    header.push("LINK");
     let mut out = table(&header, &rows);
     let counts: Vec<String> = Verdict::ALL
         .iter()
