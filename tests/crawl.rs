@@ -497,7 +497,10 @@ fn a_crawl_delay_spaces_the_requests() {
     assert_eq!(times.len(), 4, "{:?}", server.requests());
     // Measured where the requests arrive (connections take their own time under load): 0.3 s
     // apart give at least 0.85 s over three gaps, none near zero.
-    assert!(times[3] - times[0] >= Duration::from_millis(850), "{times:?}");
+    assert!(
+        times[3] - times[0] >= Duration::from_millis(850),
+        "{times:?}"
+    );
     for pair in times.windows(2) {
         assert!(pair[1] - pair[0] >= Duration::from_millis(150), "{times:?}");
     }
