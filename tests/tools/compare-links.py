@@ -33,12 +33,12 @@ def ours(path):
 
 def lychee(path, binary):
     with open(path) as f:
-        urls = [line.strip() for line in f if line.strip()]
+        urls = [normalize(line) for line in f if line.strip()]
     # One URL a line: what lychee dumps may hold no line break inside a URL.
     parsed = subprocess.run([binary, "parse"], input="\n".join(urls).encode(),
                             capture_output=True, check=True).stdout.decode().splitlines()
     amazon = [u for u, line in zip(urls, parsed) if json.loads(line)["amazon"]]
-    return collections.Counter(normalize(u) for u in amazon), len(urls)
+    return collections.Counter(amazon), len(urls)
 
 
 def main():
