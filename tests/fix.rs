@@ -213,3 +213,81 @@ fn replace_foreign_and_refusals() {
     assert_eq!(o.code(), Some(2));
     assert!(o.err().contains("standard input cannot be fixed"));
 }
+
+#[test]
+fn files_in_other_ascii_compatible_encodings_keep_every_other_byte() {
+    let dir = TempDir::new("fix-encodings");
+    let untagged = "https://www.amazon.com/dp/B08N5WRWNW?psc=1&amp;qid=3";
+    let fixed = "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20&amp;psc=1";
+    // windows-1252 declared by the page, with bytes that are not UTF-8 around the link.
+    let latin: Vec<u8> = [
+        &b"<meta charset=\"windows-1252\"><p>Caf\xE9 \x93cr\xE8me\x94 "[..],
+        format!("<a href=\"{untagged}\">").as_bytes(),
+        b"\xA3 9</a></p>\r\n",
+    ]
+    .concat();
+    let page = dir.file("latin.html", &latin);
+    // Shift_JIS: ASCII bytes are also second bytes of double-byte characters (0x5C in 表).
+    let sjis = encoding_rs::SHIFT_JIS
+        .encode(&format!(
+            "<meta charset=shift_jis><p>表示 <a href=\"{untagged}\">買う</a> 表</p>\n"
+        ))
+        .0
+        .into_owned();
+    let japanese = dir.file("sjis.html", &sjis);
+    // Markdown has no declared charset: bytes that are not UTF-8 are read as windows-1252.
+    let md: Vec<u8> = [
+        &b"Cr\xE8me br\xFBl\xE9e: "[..],
+        b"[torch](https://www.amazon.com/dp/B08N5WRWNW) \xA9\n",
+    ]
+    .concat();
+    let post = dir.file("post.md", &md);
+    // UTF-16 is not ASCII-compatible: refused, left byte for byte.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            format!("<a href=\"{untagged}\">x</a>\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let wide = dir.file("wide.html", &utf16);
+
+    let o = run(&["fix", dir.path(), "--profile", PROFILE, "--write"], None);
+    assert_eq!(o.code(), Some(1), "UTF-16 is left: {}", o.err());
+    let replace = |bytes: &[u8], from: &str, to: &str| -> Vec<u8> {
+        let at = bytes
+            .windows(from.len())
+            .position(|w| w == from.as_bytes())
+            .unwrap();
+        [&bytes[..at], to.as_bytes(), &bytes[at + from.len()..]].concat()
+    };
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        replace(&latin, untagged, fixed)
+    );
+    assert_eq!(
+        std::fs::read(&japanese).unwrap(),
+        replace(&sjis, untagged, fixed)
+    );
+    assert_eq!(
+        std::fs::read(&post).unwrap(),
+        replace(
+            &md,
+            "https://www.amazon.com/dp/B08N5WRWNW",
+            "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20"
+        )
+    );
+    assert_eq!(std::fs::read(&wide).unwrap(), utf16);
+    assert!(
+        o.err()
+            .contains("the file is UTF-16LE: only UTF-8 and ASCII-compatible encodings"),
+        "{}",
+        o.err()
+    );
+    // A second run changes nothing.
+    let before = snapshot(&dir);
+    let o = run(&["fix", dir.path(), "--profile", PROFILE, "--write"], None);
+    assert!(o.err().contains("fixed: none"), "{}", o.err());
+    assert_eq!(snapshot(&dir), before);
+}

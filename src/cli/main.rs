@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod crawl;
 mod diff;
 mod exit;
 mod input;
@@ -67,12 +68,14 @@ enum Command {
         format: TableFormat,
     },
     /// Audit the Amazon links of a site's sources: HTML and templates, Markdown, feeds,
-    /// sitemaps and WordPress exports, plain text (`-` reads standard input).
+    /// sitemaps and WordPress exports, plain text (`-` reads standard input); or of a live
+    /// site's pages, crawled from its address (`linkscope audit https://blog.example/`).
     ///
     /// Settings come from a linkscope.toml in the site's folder (or the current one) when
     /// present; flags win over it.
     Audit {
-        /// Files and folders to read (default: the paths of linkscope.toml, or '.').
+        /// Files and folders to read (default: the paths of linkscope.toml, or '.'), or one
+        /// http(s) URL to crawl.
         paths: Vec<PathBuf>,
         /// The profile (default: the one linkscope.toml names).
         #[arg(long)]
@@ -89,6 +92,8 @@ enum Command {
         read: ReadArgs,
         #[command(flatten)]
         live: LiveArgs,
+        #[command(flatten)]
+        crawl: crawl::CrawlArgs,
     },
     /// Rewrite the Amazon links of your source files: untagged and wrong-marketplace links get
     /// your tracking ID, tracking noise is removed. Prints a unified diff unless --write.
@@ -257,7 +262,21 @@ fn main() -> ExitCode {
             fail_on,
             read,
             live,
+            crawl,
         } => read.resolve(paths, profile, fail_on).and_then(|r| {
+            if let Some(url) = crawl::site_url(&r.paths)? {
+                return crawl::run(
+                    &crawl,
+                    &live,
+                    &crawl::CrawlRun {
+                        start: &url,
+                        profile: &r.profile,
+                        format,
+                        fail_on: &r.fail_on,
+                        max_body: r.scan.max_file_size,
+                    },
+                );
+            }
             commands::audit::run(&AuditOptions {
                 paths: r.paths,
                 profile: r.profile,

@@ -9,10 +9,11 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use linkscope::extract::{decode, extract, Document};
+use linkscope::extract::{decode_as, extract, Document, SourceFormat};
 use linkscope::{Finding, Profile};
 
 use crate::input::{read_file, read_stdin};
+use crate::output::Row;
 use crate::term::printable;
 use crate::walk::Source;
 
@@ -30,6 +31,8 @@ pub struct Scanned {
     /// (after the byte order mark).
     pub encoding: &'static str,
     pub same_bytes: bool,
+    /// The address relative links resolved against.
+    pub base: Option<String>,
     pub doc: Document,
     /// One per Amazon link, with the index of its link in `doc.links`.
     pub findings: Vec<Finding>,
@@ -45,11 +48,40 @@ pub fn scan(source: &Source, profile: &Profile, options: &ScanOptions) -> Result
         Source::Stdin => read_stdin(options.max_file_size),
     }
     .map_err(|e| format!("cannot read {name}: {e}"))?;
-    let format = source.format();
-    let decoded = decode(&bytes, format).map_err(|e| format!("cannot decode {name}: {e}"))?;
+    // Relative links resolve against `--base-url`, else the file itself (where they can never
+    // be Amazon's).
+    let page = match source {
+        Source::File(path, _) => options.base_url.clone().or_else(|| file_url(path)),
+        Source::Stdin => options.base_url.clone(),
+    };
+    let from = Origin {
+        format: source.format(),
+        charset: None,
+        page: page.as_deref(),
+    };
+    scan_bytes(name, bytes, &from, profile)
+}
+
+/// How to read a source's bytes: its format, the charset its server sent, and the address
+/// its relative links resolve against.
+pub struct Origin<'a> {
+    pub format: SourceFormat,
+    pub charset: Option<&'a str>,
+    pub page: Option<&'a str>,
+}
+
+/// A source's bytes (a file's, or a fetched page's) decoded, extracted and audited.
+pub fn scan_bytes(
+    name: String,
+    bytes: Vec<u8>,
+    from: &Origin,
+    profile: &Profile,
+) -> Result<Scanned, String> {
+    let decoded = decode_as(&bytes, from.format, from.charset)
+        .map_err(|e| format!("cannot decode {name}: {e}"))?;
     let text = &decoded.text;
-    let doc = extract(format, text);
-    let base = base_url(source, doc.base.as_deref(), options.base_url.as_deref());
+    let doc = extract(from.format, text);
+    let base = base_url(doc.base.as_deref(), from.page);
     let https_default = !base
         .as_deref()
         .is_some_and(|b| b.starts_with("http:") || b.starts_with("https:"));
@@ -80,27 +112,53 @@ pub fn scan(source: &Source, profile: &Profile, options: &ScanOptions) -> Result
         bytes,
         encoding,
         same_bytes,
+        base,
         doc,
         findings: audit.findings,
         offsets,
     })
 }
 
-/// Relative links resolve against `<base href>`, then `--base-url`, then the file itself
-/// (where they can never be Amazon's).
-fn base_url(source: &Source, declared: Option<&str>, given: Option<&str>) -> Option<String> {
-    let file_url = match source {
-        Source::File(path, _) => file_url(path),
-        Source::Stdin => None,
-    };
-    let page = given.map(str::to_owned).or(file_url);
-    match (declared, &page) {
+impl Scanned {
+    /// The report's rows: one per Amazon link, in source order.
+    pub fn into_rows(self) -> Vec<Row> {
+        let Scanned {
+            name,
+            doc,
+            findings,
+            offsets,
+            ..
+        } = self;
+        findings
+            .into_iter()
+            .map(|finding| {
+                let link = &doc.links[finding.index];
+                let (start, end) = offsets[finding.index];
+                Row {
+                    file: name.clone(),
+                    line: link.line,
+                    column: link.column,
+                    start,
+                    end,
+                    href: link.url.clone(),
+                    item: link.item.and_then(|i| doc.items.get(i)).cloned(),
+                    finding,
+                    live: None,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Relative links resolve against `<base href>` (itself relative to the page), then the page.
+fn base_url(declared: Option<&str>, page: Option<&str>) -> Option<String> {
+    match (declared, page) {
         (Some(b), Some(p)) => url::Url::parse(p)
             .and_then(|p| p.join(b))
             .map(String::from)
             .ok(),
         (Some(b), None) => Some(b.to_owned()),
-        (None, p) => p.clone(),
+        (None, p) => p.map(str::to_owned),
     }
 }
 

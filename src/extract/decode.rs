@@ -55,6 +55,16 @@ const PRESCAN: usize = 1024;
 /// Decodes `bytes` as a source of `format`. Fails on bytes that hold NUL characters without a
 /// byte order mark: binary files, or UTF-16 whose byte order cannot be told.
 pub fn decode(bytes: &[u8], format: SourceFormat) -> Result<Decoded<'_>, DecodeError> {
+    decode_as(bytes, format, None)
+}
+
+/// [`decode`] with the charset a server sent (`Content-Type: text/html; charset=…`): it wins
+/// over the one the page declares, a byte order mark wins over both (as in browsers).
+pub fn decode_as<'a>(
+    bytes: &'a [u8],
+    format: SourceFormat,
+    charset: Option<&str>,
+) -> Result<Decoded<'a>, DecodeError> {
     if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
         let (text, malformed) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return Ok(Decoded {
@@ -69,7 +79,9 @@ pub fn decode(bytes: &[u8], format: SourceFormat) -> Result<Decoded<'_>, DecodeE
             "not text: it holds NUL bytes (a binary file, or UTF-16 without a byte order mark)",
         ));
     }
+    let sent = charset.and_then(|c| Encoding::for_label(c.trim().as_bytes()));
     let declared = match format {
+        _ if sent.is_some() => sent,
         SourceFormat::Html => meta_charset(&bytes[..bytes.len().min(PRESCAN)]),
         SourceFormat::Xml => xml_encoding(&bytes[..bytes.len().min(PRESCAN)]),
         _ => None,
@@ -187,6 +199,12 @@ mod tests {
         assert_eq!(d.encoding, "UTF-8");
         let d = decode(b"caf\xE9", SourceFormat::Markdown).unwrap();
         assert_eq!((d.text.as_ref(), d.same_bytes), ("café", false));
+        let sent = decode_as(
+            b"<meta charset=utf-8>caf\xE9",
+            SourceFormat::Html,
+            Some("latin1"),
+        );
+        assert!(sent.unwrap().text.ends_with("café"));
         let xml = b"<?xml version='1.0' encoding='ISO-8859-15'?><rss>\xA4</rss>";
         assert_eq!(
             decode(xml, SourceFormat::Xml).unwrap().encoding,

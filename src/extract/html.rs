@@ -132,12 +132,24 @@ impl TokenSink for Sink {
     }
 }
 
+/// How much of a page the tokenizer is given at a time.
+const CHUNK: usize = 64 << 10;
+
 /// The links of an HTML source, in document order, and its `<base href>`.
 pub fn extract(html: &str) -> Document {
     let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    // Fed in pieces, so that the tokenizer never holds a second copy of a large page.
     let input = BufferQueue::default();
-    input.push_back(StrTendril::from(html));
-    let _ = tokenizer.feed(&input);
+    let mut at = 0;
+    while at < html.len() {
+        let mut end = (at + CHUNK).min(html.len());
+        while !html.is_char_boundary(end) {
+            end += 1;
+        }
+        input.push_back(StrTendril::from(&html[at..end]));
+        let _ = tokenizer.feed(&input);
+        at = end;
+    }
     tokenizer.end();
     let seen = tokenizer.sink.0.into_inner().seen;
     let lines = LineIndex::new(html);
@@ -305,6 +317,29 @@ mod tests {
             .into_iter()
             .map(|l| (l.url, l.line, l.column, html[l.span].to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn a_page_longer_than_a_chunk_reads_whole() {
+        // Tags, attribute values and multi-byte characters across the pieces' boundaries.
+        let mut html = String::new();
+        let mut expected = Vec::new();
+        for i in 0..4000 {
+            html.push_str(&"é".repeat(i % 7));
+            html.push_str(&format!(
+                "<p>x <a class=c{i}\n href=\"https://a.example/{i}?a=1&amp;b\">é</a>\n"
+            ));
+            expected.push(format!("https://a.example/{i}?a=1&b"));
+        }
+        assert!(html.len() > 3 * CHUNK);
+        let found = links(&html);
+        let urls: Vec<&String> = found.iter().map(|l| &l.0).collect();
+        assert_eq!(urls, expected.iter().collect::<Vec<_>>());
+        for (url, line, _, raw) in &found {
+            assert_eq!(raw.replace("&amp;", "&"), *url);
+            let i: usize = url[18..url.find('?').unwrap()].parse().unwrap();
+            assert_eq!(*line, 2 * i + 2);
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use decode::{decode, DecodeError, Decoded};
+pub use decode::{decode, decode_as, DecodeError, Decoded};
 
 /// The kinds of source Linkscope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

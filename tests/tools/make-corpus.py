@@ -37,8 +37,8 @@ def amazon_link():
 
 
 def paragraph():
-    words = " ".join(rng.choice(["kettle", "water", "boil", "review", "steel", "price", "best"])
-                     for _ in range(rng.randrange(40, 120)))
+    words = " ".join(rng.choices(["kettle", "water", "boil", "review", "steel", "price", "best"],
+                                 k=rng.randrange(40, 120)))
     links = []
     for _ in range(rng.randrange(0, 3)):
         links.append(f'<a href="{amazon_link()}" rel="sponsored">buy</a>')
@@ -62,7 +62,7 @@ def html_page(size):
 def md_post():
     lines = ["---", "title: A post", f"affiliate_link: https://www.amazon.com/dp/{rng.choice(ASINS)}", "---", ""]
     for _ in range(rng.randrange(20, 60)):
-        text = " ".join(rng.choice(["kettle", "water", "boil", "review"]) for _ in range(30))
+        text = " ".join(rng.choices(["kettle", "water", "boil", "review"], k=30))
         link = amazon_link().replace("&amp;", "&")
         lines.append(f"{text} [buy]({link}) and [more](/blog/{rng.randrange(999)}/).\n")
     lines.append("```\nhttps://www.amazon.com/dp/B000000000\n```\n")

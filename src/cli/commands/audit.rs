@@ -1,18 +1,17 @@
 //! `linkscope audit`: the Amazon links of a site's sources, each with its verdict, where it
 //! was written, and an exit status for CI.
 
-use std::io::{self, Seek};
 use std::path::PathBuf;
 
 use linkscope::health::{verdict_after_expansion, Check, Destination, Expansion, Health, Plan};
 use linkscope::{Profile, Verdict};
 
-use crate::exit::{Exit, Failure, Outcome};
+use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
 use crate::live::{Live, LiveArgs};
-use crate::output::{AuditFormat, LiveCells, ReportWriter, Row};
-use crate::scan::{each_source, scan, ScanOptions};
-use crate::term::{diag, Out};
+use crate::output::{AuditFormat, LiveCells, Row, Spool};
+use crate::scan::{each_source, scan, ScanOptions, Scanned};
+use crate::term::diag;
 use crate::walk::{sources, Source, WalkOptions};
 
 pub struct AuditOptions {
@@ -70,17 +69,7 @@ pub fn run(options: &AuditOptions) -> Outcome {
         diag(&format!("warning: {skipped}"));
     }
     let files = walked.sources;
-    // The report is written as the findings arrive, to a temporary file that is copied to
-    // stdout once every source has been read: memory stays bounded, and a run that fails
-    // part-way prints no partial report.
-    let spool = tempfile::tempfile()
-        .map_err(|e| Failure(format!("cannot create a temporary file: {e}")))?;
-    let mut writer = ReportWriter::new(
-        options.format,
-        &fail_verdicts,
-        live.is_some(),
-        io::BufWriter::with_capacity(1 << 16, spool),
-    )?;
+    let mut report = Spool::new(options.format, &fail_verdicts, live.is_some())?;
     let mut errors = Vec::new();
     let mut write_error = None;
     // With --live, the rows wait for the checks (all links first: one plan, deduplicated).
@@ -92,7 +81,7 @@ pub fn run(options: &AuditOptions) -> Outcome {
         |result| match result {
             Ok(rows) if live.is_some() => held.push(rows),
             Ok(rows) if write_error.is_none() => {
-                if let Err(e) = writer.file(rows) {
+                if let Err(e) = report.file(rows) {
                     write_error = Some(e);
                 }
             }
@@ -111,7 +100,7 @@ pub fn run(options: &AuditOptions) -> Outcome {
             state.is_some_and(|s| fail_health.contains(&s))
         });
         for rows in held {
-            if let Err(e) = writer.file(rows) {
+            if let Err(e) = report.file(rows) {
                 write_error = Some(e);
                 break;
             }
@@ -120,51 +109,12 @@ pub fn run(options: &AuditOptions) -> Outcome {
     if let Some(e) = write_error {
         return Err(Failure(format!("cannot write the report: {e}")));
     }
-    let (spool, summary) = writer.finish()?;
-    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
-    spool.seek(io::SeekFrom::Start(0))?;
-    let mut out = Out::new();
-    out.copy_from(&mut spool)?;
-    out.flush()?;
-    let mut failed: Vec<&str> = fail_verdicts
-        .iter()
-        .filter(|v| summary.count(**v) > 0)
-        .map(|v| v.as_str())
-        .collect();
-    if failed_health {
-        failed.push("--fail-on health");
-    }
-    if failed.is_empty() {
-        Ok(Exit::Success)
-    } else {
-        diag(&format!("found {} links", failed.join(", ")));
-        Ok(Exit::Findings)
-    }
+    report.finish(failed_health.then_some("--fail-on health"))
 }
 
 /// The rows of one source, in source order.
 fn rows(source: &Source, profile: &Profile, options: &ScanOptions) -> FileResult {
-    let scanned = scan(source, profile, options)?;
-    let doc = &scanned.doc;
-    Ok(scanned
-        .findings
-        .into_iter()
-        .map(|finding| {
-            let link = &doc.links[finding.index];
-            let (start, end) = scanned.offsets[finding.index];
-            Row {
-                file: scanned.name.clone(),
-                line: link.line,
-                column: link.column,
-                start,
-                end,
-                href: link.url.clone(),
-                item: link.item.and_then(|i| doc.items.get(i)).cloned(),
-                finding,
-                live: None,
-            }
-        })
-        .collect())
+    scan(source, profile, options).map(Scanned::into_rows)
 }
 
 /// Expands the short links and checks the products of every row (one plan for the whole run:

@@ -5,8 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use encoding_rs::Encoding;
+
+use linkscope::extract::decode;
 use linkscope::health::plan::expansion_url;
 use linkscope::health::{
     verdict_after_expansion, Expansion, Health, Outcome as Expanded, Plan as HealthPlan,
@@ -17,7 +21,7 @@ use crate::diff::unified;
 use crate::exit::{Exit, Failure, Outcome};
 use crate::input::{load_profile, read_file};
 use crate::live::{Live, LiveArgs};
-use crate::scan::{each_source, scan, ScanOptions};
+use crate::scan::{each_source, scan, ScanOptions, Scanned};
 use crate::term::{diag, Out};
 use crate::walk::{sources, Source, WalkOptions};
 
@@ -239,6 +243,11 @@ fn plan(
         return Err("standard input cannot be fixed".into());
     };
     let scanned = scan(source, profile, &options.scan)?;
+    // A file in another encoding than UTF-8 is decoded again to check each link's bytes.
+    let written = (!scanned.same_bytes)
+        .then(|| decode(&scanned.bytes, source.format()).ok())
+        .flatten()
+        .map(|d| d.text.into_owned());
     let mut plan = Plan {
         path: path.clone(),
         name: scanned.name.clone(),
@@ -305,22 +314,21 @@ fn plan(
         if new == link.url {
             continue;
         }
-        if !scanned.same_bytes {
+        let (start, end) = scanned.offsets[finding.index];
+        let raw = match as_written(&scanned, written.as_deref(), link.span.clone(), start..end) {
+            Ok(raw) => raw,
+            Err(why) => {
+                leave(why);
+                continue;
+            }
+        };
+        if !new.is_ascii() && !scanned.same_bytes {
             leave(format!(
-                "the file is {}, not UTF-8: only UTF-8 files are rewritten",
+                "the file is {}: a link that is not ASCII is not written into it",
                 scanned.encoding
             ));
             continue;
         }
-        let (start, end) = scanned.offsets[finding.index];
-        let Some(raw) = scanned
-            .bytes
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-        else {
-            leave("its position in the file is not exact; not rewritten".into());
-            continue;
-        };
         let Some(text) = written_like(raw, &link.url, &new) else {
             leave("the new link cannot be written safely in this place".into());
             continue;
@@ -338,6 +346,43 @@ fn plan(
         plan.original = scanned.bytes;
     }
     Ok(plan)
+}
+
+/// The URL as written in the file (`&amp;` and all), from bytes `range` of the file. In a UTF-8
+/// file those bytes are the text; in another encoding they must be ASCII and the same as the
+/// text at the link's `span` (`written`: the file decoded), so that ASCII bytes can replace
+/// them and every other byte stays as it is. Encodings that are not ASCII-compatible (UTF-16,
+/// ISO-2022-JP) are refused.
+fn as_written<'a>(
+    scanned: &'a Scanned,
+    written: Option<&str>,
+    span: Range<usize>,
+    range: Range<usize>,
+) -> Result<&'a str, String> {
+    let not_exact = || "its position in the file is not exact; not rewritten".to_owned();
+    let raw = scanned
+        .bytes
+        .get(range)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .ok_or_else(not_exact)?;
+    if scanned.same_bytes {
+        return Ok(raw);
+    }
+    let ascii_compatible = Encoding::for_label(scanned.encoding.as_bytes())
+        .is_some_and(|e| e.is_ascii_compatible() && e.output_encoding() == e);
+    if !ascii_compatible {
+        return Err(format!(
+            "the file is {}: only UTF-8 and ASCII-compatible encodings are rewritten",
+            scanned.encoding
+        ));
+    }
+    match written.and_then(|t| t.get(span)) {
+        Some(text) if text == raw && raw.is_ascii() => Ok(raw),
+        _ => Err(format!(
+            "the file is {} and the link is not ASCII as written there; not rewritten",
+            scanned.encoding
+        )),
+    }
 }
 
 /// `new` written the way `raw` (which reads as `read`) was written: with `&` as `&amp;` (or

@@ -7,7 +7,8 @@ mod github;
 mod sarif;
 mod table;
 
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Seek, Write};
 
 use serde::Serialize;
 
@@ -16,6 +17,9 @@ use linkscope::health::Health;
 use linkscope::{Finding, Summary, Verdict};
 
 pub use table::table;
+
+use crate::exit::{Exit, Failure, Outcome};
+use crate::term::{diag, Out};
 
 /// One audited link and where it was written.
 #[derive(Serialize)]
@@ -201,6 +205,53 @@ impl<W: Write> ReportWriter<W> {
             }
         }
         Ok((self.out, self.summary))
+    }
+}
+
+/// A report written as the findings arrive, to a temporary file that is copied to stdout once
+/// every source has been read: memory stays bounded, and a run that fails part-way prints no
+/// partial report.
+pub struct Spool {
+    writer: ReportWriter<BufWriter<File>>,
+}
+
+impl Spool {
+    /// A report with the live columns when `live`.
+    pub fn new(format: AuditFormat, fail_on: &[Verdict], live: bool) -> Result<Spool, Failure> {
+        let file = tempfile::tempfile()
+            .map_err(|e| Failure(format!("cannot create a temporary file: {e}")))?;
+        let out = BufWriter::with_capacity(1 << 16, file);
+        let writer = ReportWriter::new(format, fail_on, live, out)?;
+        Ok(Spool { writer })
+    }
+
+    /// The findings of one source.
+    pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.writer.file(rows)
+    }
+
+    /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
+    /// or when `also_failed` names another reason (`--fail-on` health states).
+    pub fn finish(self, also_failed: Option<&str>) -> Outcome {
+        let fail_on = self.writer.fail_on.clone();
+        let (spool, summary) = self.writer.finish()?;
+        let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+        spool.seek(io::SeekFrom::Start(0))?;
+        let mut out = Out::new();
+        out.copy_from(&mut spool)?;
+        out.flush()?;
+        let mut failed: Vec<&str> = fail_on
+            .iter()
+            .filter(|v| summary.count(**v) > 0)
+            .map(|v| v.as_str())
+            .collect();
+        failed.extend(also_failed);
+        if failed.is_empty() {
+            Ok(Exit::Success)
+        } else {
+            diag(&format!("found {} links", failed.join(", ")));
+            Ok(Exit::Findings)
+        }
     }
 }
 

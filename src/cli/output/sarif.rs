@@ -63,8 +63,11 @@ pub fn result(r: &Row, fail_on: &[Verdict]) -> Option<Value> {
 
 /// A URI for a path: relative paths stay relative references (to the checkout's root, as code
 /// scanning reads them), absolute ones become `file://` URIs; characters URIs do not allow are
-/// percent-encoded.
+/// percent-encoded. A crawled page's URL is already one.
 fn uri(path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        return path.to_owned();
+    }
     let path = path.strip_prefix("./").unwrap_or(path);
     let mut out = String::from(if path.starts_with('/') { "file://" } else { "" });
     for b in path.bytes() {
