@@ -257,8 +257,10 @@ async function expand(req, run) {
   for (;;) {
     const step = healthExpandStep(req.url, answers, failure);
     if (step.expansion) {
-      await toCache(req.key, step.expansion, step.ttl);
-      return step.expansion;
+      // `health`: the core's state for a chain that did not reach a product (null when it did).
+      const expansion = { ...step.expansion, health: step.health ?? null };
+      await toCache(req.key, expansion, step.ttl);
+      return expansion;
     }
     try {
       const answer = await hop(step.next, run);
@@ -283,22 +285,6 @@ export function newRun() {
     cached: 0,
     retries: 0,
   };
-}
-
-/**
- * What a short link's expansion says when it did not reach a product to check: a state as a
- * check's `health`, or null (it reached an Amazon page that is not a product, e.g. a search).
- */
-function expansionHealth(expansion) {
-  const o = expansion.outcome;
-  switch (o.kind) {
-    case 'target': return null;
-    case 'notAmazon': return { kind: 'redirected', to: 'notAmazon', url: o.url };
-    case 'notFound': return { kind: 'notFound' };
-    case 'blocked': return { kind: 'blocked', reason: o.status === 429 ? 'rateLimited' : 'forbidden' };
-    case 'error': return { kind: 'error', reason: 'network', message: o.message };
-    default: return { kind: 'error', reason: 'http', message: o.kind === 'noRedirect' ? `HTTP ${o.status}` : o.kind };
-  }
 }
 
 /**
@@ -330,7 +316,7 @@ export async function checkLinks(links, base, run, { onStart = () => {}, onResul
   const short = plan.expansions.length === 0 ? [] : [observingRedirects(() => Promise.all(plan.expansions.map(async (req, e) => {
     const expansion = await expand(req, run);
     const target = expansion.outcome.url ?? null;
-    const health = expansionHealth(expansion);
+    const { health } = expansion;
     const [targetCheck] = health ? [] : healthPlan([target]).checks;
     const found = targetCheck ? result(await checkOf(targetCheck), target) : { health, title: null, target, why: expansion.outcome.kind };
     plan.links.forEach((l, i) => l.expansion === e && done(i, found));

@@ -306,7 +306,7 @@ pub fn product_of(input: &str) -> Result<String, JsError> {
 // No JSON is read here (serde's deserializers would double the .wasm): values come in as
 // arguments and go out as JSON text.
 
-use crate::health::{self, Expander, Expansion, Failure, Outcome, Plan, Policy, Ttl};
+use crate::health::{self, Expander, Expansion, Failure, Health, Outcome, Plan, Policy, Ttl};
 
 /// The request policy (`Policy::DEFAULT`) as JSON.
 #[wasm_bindgen(js_name = healthPolicy)]
@@ -370,12 +370,23 @@ pub fn health_expand_step(
     #[derive(Serialize)]
     #[serde(untagged)]
     enum Step<'a> {
-        Next { next: &'a str },
-        Done { expansion: Expansion, ttl: Ttl },
+        Next {
+            next: &'a str,
+        },
+        Done {
+            health: Option<Health>,
+            expansion: Expansion,
+            ttl: Ttl,
+        },
     }
     let done = |expansion: Expansion| {
         let ttl = Policy::DEFAULT.expansion_ttl(&expansion);
-        to_json(&Step::Done { expansion, ttl })
+        let health = expansion.health();
+        to_json(&Step::Done {
+            health,
+            expansion,
+            ttl,
+        })
     };
     let mut expander = Expander::new(url, Policy::DEFAULT.max_redirects);
     for answer in answers.split('\n').filter(|a| !a.is_empty()) {
