@@ -477,6 +477,7 @@
     await classify(inView, true);
     timing.inViewClassifiedMs = performance.now() - start;
     timing.inViewDrawnMs = (await state.layer.drawn()) - start;
+    timing.inViewDrawnAt = performance.timeOrigin + start + timing.inViewDrawnMs; // epoch ms, for the benchmark
     state.entries = inView.map((i) => state.byAnchor.get(i.anchor)).filter(Boolean);
     state.panel = globalThis.linkscopePanel.createPanel({
       root: state.root, prefs: await prefs, t, ORDER, VERDICTS, label, details, summary, entries: () => state.entries,

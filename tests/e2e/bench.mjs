@@ -72,13 +72,14 @@ try {
     const elapsed = Date.now() - called;
     await big.waitForTimeout(300); // anything still running after the answer counts too
     const longest = await big.evaluate(() => globalThis.longest);
-    runs.push({ ...result.timing, elapsed, longest, links: result.links.length });
+    runs.push({ ...result.timing, elapsed, fromCall: result.timing.inViewDrawnAt - called, longest, links: result.links.length });
     if (process.env.LINKSCOPE_VERBOSE) console.log(runs.at(-1));
   }
   const med = (key) => median(runs.map((r) => r[key])).toFixed(0);
   console.log(`big page (10,000 links, ${runs[0].links} Amazon links of real length), median of ${runs.length}:`);
-  console.log(`  inspect -> badges in view drawn: ${med('inViewDrawnMs')} ms in the page (${med('elapsed')} ms from the worker's call, script injection included: ` +
-    `everything ready by then is counted) (target < 100 ms)`);
+  console.log(`  inspect -> badges in view drawn: ${med('inViewDrawnMs')} ms from the overlay's start in the page, ` +
+    `${med('fromCall')} ms from the worker's inspect call (script injection included) (target < 100 ms)`);
+  console.log(`  inspect call -> its answer (every link classified, the report back in the worker): ${med('elapsed')} ms`);
   console.log(`  inspect -> all links classified and badged: ${med('readyMs')} ms`);
   console.log(`  longest main-thread task meanwhile: ${med('longest')} ms (0 = none over 50 ms; target: none over 50 ms)`);
 
