@@ -3,9 +3,12 @@
 //!
 //! ```ignore
 //! let client = Client::new(&Policy::DEFAULT)?;           // one per run, shared by threads
-//! let page = client.fetch("https://blog.example/post/", &Get::page())?;
-//! // page.status, page.final_url, page.headers, page.body (at most Get::body_cap bytes)
-//! let answer = client.get(url, &Get { follow: 0, ..Get::page() }, |chunk| true)?; // streaming
+//! let mut body = Vec::new();
+//! let answer = client.get(url, &Get { follow: 0, ..Get::page() }, |chunk| {
+//!     body.extend_from_slice(chunk);
+//!     true // keep reading (at most Get::body_cap bytes)
+//! })?;
+//! // answer.status, answer.final_url, answer.headers
 //! ```
 //!
 //! - [`Client::get`]: one GET, following up to [`Get::follow`] redirects (each hop waits its
@@ -14,8 +17,8 @@
 //!   sink returns `false` or [`Get::body_cap`] bytes were read (the rest is never downloaded),
 //!   gzip and brotli decoded. Returns the [`Answer`] (status, final URL, headers, bytes read) or
 //!   a [`NetError`] (timeout, network, too many redirects, bad URL).
-//! - [`Client::fetch`]: the same, collecting the body, with retries on 429, 5xx, timeouts and
-//!   network errors as [`Policy::retry_delay`] says (honouring `Retry-After`).
+//! - [`Client::retrying`]: runs an attempt again while the caller says to, after
+//!   [`Policy::retry_delay`] (honouring `Retry-After`).
 //! - Politeness ([`Policy`]): at most `per_host_concurrency` requests in flight per host,
 //!   `min_interval_ms` between their starts, a host-wide pause after a 429 or a 503 with
 //!   `Retry-After`, `timeout_ms` per request (headers and body).
@@ -62,11 +65,8 @@ pub struct Get {
     pub accept_language: Option<String>,
 }
 
-// `Get::page`, `Client::fetch` and `Page` are the plain page fetch the site crawl (issue 10)
-// calls; the live checks stream instead.
 impl Get {
     /// A plain page: up to 5 redirects anywhere, at most 8 MB of body.
-    #[allow(dead_code)]
     pub fn page() -> Get {
         Get {
             follow: 5,
@@ -85,9 +85,6 @@ pub struct Answer {
     pub final_url: String,
     /// Every response header, names in lower case, in order.
     pub headers: Vec<(String, String)>,
-    /// Redirects followed.
-    #[allow(dead_code)]
-    pub hops: u32,
     /// Body bytes read (after decoding).
     pub bytes: usize,
     /// Whether the read stopped before the end of the body (the cap, or the sink said so).
@@ -102,14 +99,6 @@ impl Answer {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// A page read whole (up to its cap).
-#[allow(dead_code)]
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    pub answer: Answer,
-    pub body: Vec<u8>,
 }
 
 /// Why there is no answer.
@@ -248,7 +237,6 @@ impl Client {
                 status,
                 final_url: current.to_string(),
                 headers,
-                hops,
                 ..Answer::default()
             };
             if let Some(wait) = answer
@@ -313,29 +301,6 @@ impl Client {
                 return Ok(());
             }
         }
-    }
-
-    /// GET a page whole (up to [`Get::body_cap`]), retrying 429, 5xx, timeouts and network
-    /// errors as the policy says.
-    #[allow(dead_code)]
-    pub fn fetch(&self, url: &str, get: &Get) -> Result<Page, NetError> {
-        self.retrying(url, |_| {
-            let mut body = Vec::new();
-            let result = self
-                .get(url, get, |chunk| {
-                    body.extend_from_slice(chunk);
-                    true
-                })
-                .map(|answer| Page { answer, body });
-            let retry = match &result {
-                Ok(page) if page.answer.status == 429 || page.answer.status >= 500 => {
-                    Some(page.answer.header("retry-after").map(str::to_owned))
-                }
-                Ok(_) => None,
-                Err(e) => e.is_transient().then_some(None),
-            };
-            (result, retry)
-        })
     }
 
     /// Runs `attempt` (given the retry number, 0 first) until it says not to retry (`None`) or
