@@ -35,6 +35,7 @@
     let hovered = null;
     const frameCosts = [];
     let drawnWaiters = [];
+    const failed = new WeakSet(); // entries whose geometry threw (warned about once)
 
     const io = new IntersectionObserver((records) => {
       for (const r of records) {
@@ -281,12 +282,12 @@
     function check(e, plan) {
       const { shown, rects, view, clip } = plan;
       const a = e.anchor;
-      const thing = visibleThing(a);
-      e.seen = false;
+      e.seen = false; // until shown otherwise (also when something below throws)
       e.mark = null;
       e.checkedEpoch = epoch;
       e.checkedScroll = scrolls;
       e.checkedAt = performance.now();
+      const thing = visibleThing(a);
       if (!thing?.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) return;
       // The element at the middle of its largest visible box, near the start of its first box and
       // near the end of its last must be the link (or inside it): nothing covers it, even partly.
@@ -320,8 +321,36 @@
       return r ? box(r.left + e.spot.dx, r.top + e.spot.dy, MARK, MARK) : null;
     }
 
+    /**
+     * One animation frame: aligns the badges near the viewport. A link whose geometry cannot be
+     * read (a throwing element, a frame going away) loses its badge this frame and no other link
+     * does; whatever happens, whoever waits for the badges in view is answered.
+     */
     function frame() {
       rafId = 0;
+      let pending = false;
+      try {
+        pending = alignBadges();
+      } catch (err) {
+        console.warn('Linkscope: a frame of the overlay failed:', err);
+      }
+      if (!pending) for (const resolve of drawnWaiters.splice(0)) resolve(performance.now());
+      if (pending || pinned || --settle > 0) rafId = requestAnimationFrame(frame);
+    }
+
+    /** `fn()` for entry `e`, or null if it throws: one bad link must not stop the others' badges. */
+    function guarded(e, fn) {
+      try {
+        return fn();
+      } catch (err) {
+        if (!failed.has(e)) console.warn('Linkscope: a link could not be measured:', err);
+        failed.add(e);
+        return null;
+      }
+    }
+
+    /** Measures, checks and draws the badges near the viewport; true when checks are left for the next frame. */
+    function alignBadges() {
       const start = performance.now();
       styleCache.clear();
       const tick = {
@@ -333,8 +362,9 @@
         start,
       };
       const plans = new Map();
-      for (const e of near) plans.set(e, measure(e, tick));
-      if (pinned && !plans.has(pinned.entry) && pinned.entry.anchor.isConnected) plans.set(pinned.entry, measure(pinned.entry, tick));
+      for (const e of near) plans.set(e, guarded(e, () => measure(e, tick)));
+      const p = pinned?.entry;
+      if (p && !plans.has(p) && p.anchor.isConnected) plans.set(p, guarded(p, () => measure(p, tick)));
       // Stale checks, the longest-waiting first, as many as the budget allows (a larger one while
       // the badges in view are first drawn, so that they show at once).
       tick.stale.sort(([a], [b]) => (a.checkedAt ?? 0) - (b.checkedAt ?? 0));
@@ -345,10 +375,10 @@
           pending = true;
           break;
         }
-        check(e, plan);
+        guarded(e, () => check(e, plan));
       }
       for (const [e, plan] of plans) {
-        const m = plan && e.seen && e.mark ? markerBox(e, plan.rects) : null;
+        const m = plan && e.seen && e.mark ? guarded(e, () => markerBox(e, plan.rects)) : null;
         if (plan) plan.mark = m && inside(m, plan.clip) ? m : null;
         draw(e, plan && e.seen ? plan : null, pinned?.entry === e);
       }
@@ -357,8 +387,7 @@
       showCallout(focus, focus?.seen ? plans.get(focus) : null);
       frameCosts.push(performance.now() - start);
       if (frameCosts.length > 5000) frameCosts.splice(0, 2500);
-      if (!pending) for (const resolve of drawnWaiters.splice(0)) resolve(performance.now());
-      if (pending || pinned || --settle > 0) rafId = requestAnimationFrame(frame);
+      return pending;
     }
 
     return {
@@ -407,6 +436,7 @@
       frameCosts: () => [...frameCosts],
       destroy() {
         cancelAnimationFrame(rafId);
+        for (const resolve of drawnWaiters.splice(0)) resolve(performance.now()); // hidden before the first draw
         clearInterval(poll);
         io.disconnect();
         ro.disconnect();

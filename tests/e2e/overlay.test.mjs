@@ -322,6 +322,37 @@ test('a changed href is classified again and a removed link loses its badge', as
   await page.close();
 });
 
+test('a link whose geometry throws loses only its own badge, and the inspection still answers', async (t) => {
+  const { page, tabId } = await open('/blog-post.html');
+  // In the overlay's world, reading the boxes of one link (the amazon.de one) throws, as a hostile
+  // or broken element might.
+  const patched = await isolated(tabId, () => {
+    const real = Element.prototype.getClientRects;
+    Element.prototype.getClientRects = function () {
+      if (this.localName === 'a' && this.getAttribute('href')?.includes('amazon.de/')) throw new Error('no geometry here');
+      return real.call(this);
+    };
+    try {
+      document.querySelector('a[href*="amazon.de/"]').getClientRects();
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (!patched) return t.skip('this browser keeps the content script from replacing Element.prototype.getClientRects');
+  const result = await inspect(tabId);
+  assert.equal(result.summary.total, 8, 'every link is still classified and reported');
+  assert.ok(result.timing.inViewDrawnMs >= 0, 'the badges in view were drawn');
+  await settle(page);
+  const badged = await isolated(tabId, () => globalThis.linkscopeOverlay.placements().map((p) => p.anchor.getAttribute('href')));
+  assert.equal(badged.length, 7, badged.join());
+  assert.ok(!badged.some((h) => h.includes('amazon.de/')), 'the link that cannot be measured has no badge');
+  // The overlay keeps working: hiding and showing again answers too.
+  await isolated(tabId, () => globalThis.linkscopeOverlay.hide());
+  assert.equal((await inspect(tabId)).summary.total, 8);
+  await page.close();
+});
+
 test('links added after load are badged too, once', async () => {
   const { page, tabId } = await open('/dynamic.html');
   const first = await inspect(tabId);
