@@ -64,8 +64,10 @@ for (const [lang, expect] of Object.entries(LANGUAGES)) describe(lang, () => {
     assert.deepEqual(await untranslated(options, messages), []);
     const countries = await options.$$eval('#ids .name', (ns) => ns.map((n) => n.textContent));
     assert.ok(countries.includes(expect.germany), countries.join());
-    // Tracking IDs are typed left to right whatever the page's direction.
+    // Tracking IDs are typed left to right whatever the page's direction; an empty field's hint
+    // is a sentence of the UI language, in its direction.
     assert.equal(await options.$eval('#ids input[type=text]', (i) => getComputedStyle(i).direction), 'ltr');
+    assert.equal(await options.$eval('#ids input[type=text]:placeholder-shown', (i) => getComputedStyle(i).direction), expect.dir);
     if (lang === 'ar') await options.screenshot({ path: path.join(SHOTS, 'options-ar.png'), fullPage: true });
     await options.close();
 
