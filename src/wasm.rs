@@ -17,7 +17,7 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsError> {
-    serde_json::to_string(value).map_err(js_error)
+    crate::json::to_string(value).map_err(js_error)
 }
 
 /// A profile from its JSON text; invalid ones throw with every field error.
@@ -198,7 +198,7 @@ pub fn audit_json(
     base: Option<String>,
 ) -> Result<String, JsError> {
     let p = profile(profile_json)?;
-    serde_json::to_string(&crate::audit(&p, base.as_deref(), links.split('\n'))).map_err(js_error)
+    to_json(&crate::audit(&p, base.as_deref(), links.split('\n')))
 }
 
 /// The tagged link for every marketplace for one product (ASIN or URL).
