@@ -148,7 +148,12 @@ fn number_value(text: &[u8]) -> f64 {
             _ => {}
         }
     }
-    let mut power = scale + if negative_exponent { -exponent } else { exponent };
+    let mut power = scale
+        + if negative_exponent {
+            -exponent
+        } else {
+            exponent
+        };
     let mut n = digits as f64;
     // In steps that stay finite, so that only a result out of range is infinite.
     while n != 0.0 && power > 0 {

@@ -59,7 +59,10 @@ fn writes_the_core_results_as_serde_json() {
         Failure::TooManyRedirects,
         Failure::Network("connection reset: \"peer\"\n".into()),
     ] {
-        same(&judge_failure("https://www.amazon.de/dp/B08N5WRWNW", &failure));
+        same(&judge_failure(
+            "https://www.amazon.de/dp/B08N5WRWNW",
+            &failure,
+        ));
     }
     let ttls = [Ttl::DoNotCache, Ttl::Forever, Ttl::For { ms: u64::MAX }];
     same(&ttls);
