@@ -120,6 +120,7 @@ const EOF_VALUE: &str = "EOF while parsing a value";
 const INVALID_ESCAPE: &str = "invalid escape";
 const INVALID_NUMBER: &str = "invalid number";
 const LONE_SURROGATE: &str = "lone leading surrogate in hex escape";
+const OUT_OF_RANGE: &str = "number out of range";
 const TRAILING_COMMA: &str = "trailing comma";
 const TRAILING_CHARACTERS: &str = "trailing characters";
 const END_OF_HEX_ESCAPE: &str = "unexpected end of hex escape";
@@ -325,21 +326,39 @@ impl Parser<'_> {
             }
         }
         if matches!(self.text.get(self.at), Some(b'e' | b'E')) {
+            let nonzero = self.text[start..self.at]
+                .iter()
+                .any(|b| matches!(b, b'1'..=b'9'));
             self.at += 1;
-            if matches!(self.text.get(self.at), Some(b'+' | b'-')) {
+            let sign = self.text.get(self.at).copied();
+            if matches!(sign, Some(b'+' | b'-')) {
                 self.at += 1;
             }
-            match self.next() {
+            let mut exponent = match self.next() {
                 None => return Err(self.fail(EOF_VALUE)),
-                Some(b'0'..=b'9') => {
-                    self.digits();
-                }
+                Some(d @ b'0'..=b'9') => i32::from(d - b'0'),
                 Some(_) => return Err(self.fail(INVALID_NUMBER)),
+            };
+            // As serde_json: an exponent past i32 is out of range at its first digit too many
+            // (unless the number is 0 or tiny: then it is 0).
+            while let Some(&d @ b'0'..=b'9') = self.text.get(self.at) {
+                self.at += 1;
+                match exponent
+                    .checked_mul(10)
+                    .and_then(|e| e.checked_add(i32::from(d - b'0')))
+                {
+                    Some(e) => exponent = e,
+                    None if nonzero && sign != Some(b'-') => return Err(self.fail(OUT_OF_RANGE)),
+                    None => {
+                        self.digits();
+                        break;
+                    }
+                }
             }
         }
         match number_value(&self.text[start..self.at]) {
             n if n.is_finite() => Ok(Json::Number(n)),
-            _ => Err(self.fail("number out of range")),
+            _ => Err(self.fail(OUT_OF_RANGE)),
         }
     }
 
