@@ -1,17 +1,18 @@
-//! A small JSON value for reading profiles. The extension hands the core plain JS objects or the
-//! text of an imported file, and the CLI reads files; both deserialize into this with serde. It
-//! keeps object keys in their order (repeated keys too, so the profile reader can reject them)
-//! and carries no float formatting or map machinery, which keeps the wasm build small.
+//! A small JSON value for reading profiles, and the JSON writer of the core's results. The
+//! extension hands the core the text of an imported file or a settings object as JSON text, and
+//! the CLI reads files; both come here. Object keys keep their order (repeated keys too, so the
+//! profile reader can reject them). The reader and the writer ([`to_string`]) are hand-written
+//! so that the wasm build carries no serde_json: errors read exactly as serde_json's did ("not
+//! valid JSON: expected value at line 1 column 2"), which the tests check against serde_json.
 //!
-//! Whatever the input, reading it is bounded: at most [`MAX_BYTES`] of text (or the like in a
-//! JS object) and [`MAX_DEPTH`] levels of nesting, in time linear in its size. Deserializers
-//! that recurse without a limit of their own (serde-wasm-bindgen) would otherwise overflow the
-//! stack on a deeply nested list, which traps a WebAssembly instance.
+//! Whatever the input, reading it is bounded: at most [`MAX_BYTES`] of text and [`MAX_DEPTH`]
+//! levels of nesting, in time linear in its size, never recursing deeper than that.
 
-use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+mod write;
+
+pub use write::{to_string, WriteError};
 
 /// How deep lists and objects may nest. A profile nests two levels; serde_json stops at 128.
 pub const MAX_DEPTH: usize = 100;
@@ -44,9 +45,7 @@ fn too_large(bytes: usize) -> String {
     format!("too large ({bytes} bytes): a profile is at most 1 MB")
 }
 
-fn too_deep() -> String {
-    format!("lists and objects nested more than {MAX_DEPTH} levels deep")
-}
+const TOO_DEEP: &str = "lists and objects nested more than 100 levels deep";
 
 impl Json {
     /// Reads JSON text, skipping a leading UTF-8 byte order mark, within [`MAX_BYTES`] and
@@ -63,17 +62,19 @@ impl Json {
         if text.len() > MAX_BYTES {
             return Err(JsonError(too_large(text.len())));
         }
-        let mut d = serde_json::Deserializer::from_str(text);
-        let budget = Cell::new(MAX_BYTES);
-        let value = Seed::new(&budget)
-            .deserialize(&mut d)
-            .and_then(|v| d.end().map(|()| v))
-            .map_err(|e| match e.classify() {
-                // The limits above: valid JSON, but not read.
-                serde_json::error::Category::Data => JsonError(e.to_string()),
-                _ => JsonError(format!("not valid JSON: {e}")),
-            })?;
-        Ok(value)
+        let mut p = Parser {
+            text: text.as_bytes(),
+            at: 0,
+        };
+        let value = p.value(0).and_then(|v| match p.peek() {
+            Some(_) => Err(p.fail_peek(TRAILING_CHARACTERS)),
+            None => Ok(v),
+        });
+        value.map_err(|e| {
+            let (line, column) = p.position(e.at);
+            let prefix = if e.syntax { "not valid JSON: " } else { "" };
+            JsonError(format!("{prefix}{} at line {line} column {column}", e.what))
+        })
     }
 
     /// How a person would call this kind of value, for error messages.
@@ -112,117 +113,401 @@ impl Json {
     }
 }
 
-/// Reads one value at `depth` (0 for the whole document), charging `budget`: one unit per
-/// value and one per byte of text, so a JS object is bounded like JSON text of that size.
-#[derive(Clone, Copy)]
-struct Seed<'b> {
-    depth: usize,
-    budget: &'b Cell<usize>,
-}
+const EOF_LIST: &str = "EOF while parsing a list";
+const EOF_OBJECT: &str = "EOF while parsing an object";
+const EOF_STRING: &str = "EOF while parsing a string";
+const EOF_VALUE: &str = "EOF while parsing a value";
+const INVALID_ESCAPE: &str = "invalid escape";
+const INVALID_NUMBER: &str = "invalid number";
+const LONE_SURROGATE: &str = "lone leading surrogate in hex escape";
+const OUT_OF_RANGE: &str = "number out of range";
+const TRAILING_COMMA: &str = "trailing comma";
+const TRAILING_CHARACTERS: &str = "trailing characters";
+const END_OF_HEX_ESCAPE: &str = "unexpected end of hex escape";
 
-impl<'b> Seed<'b> {
-    fn new(budget: &'b Cell<usize>) -> Self {
-        Seed { depth: 0, budget }
-    }
-
-    fn charge<E: de::Error>(&self, units: usize) -> Result<(), E> {
-        match self.budget.get().checked_sub(units.saturating_add(1)) {
-            Some(left) => {
-                self.budget.set(left);
-                Ok(())
+/// The value of a number's text (already checked: `-`, digits, maybe `.` digits and an exponent),
+/// without the large tables of core's exactly rounded parser: exact for integers below 2^53,
+/// within a few units in the last place otherwise (so the last few below `f64::MAX` read as
+/// out of range; serde_json's default is not exactly rounded either;
+/// a profile's only number is its version). Infinite when out of range, as serde_json says.
+fn number_value(text: &[u8]) -> f64 {
+    let (mut digits, mut scale, mut exponent, mut negative_exponent) = (0u64, 0i64, 0i64, false);
+    let (mut fraction, mut in_exponent) = (false, false);
+    for &b in text {
+        match b {
+            b'0'..=b'9' if in_exponent => {
+                exponent = (exponent * 10 + i64::from(b - b'0')).min(100_000)
             }
-            None => Err(E::custom("too large: a profile is at most 1 MB")),
+            b'0'..=b'9' if digits < 1_000_000_000_000_000_000 => {
+                digits = digits * 10 + u64::from(b - b'0');
+                scale -= i64::from(fraction);
+            }
+            b'0'..=b'9' => scale += i64::from(!fraction),
+            b'.' => fraction = true,
+            b'e' | b'E' => in_exponent = true,
+            b'-' if in_exponent => negative_exponent = true,
+            _ => {}
         }
     }
-
-    /// The seed for the items of a list or object at this seed's depth.
-    fn nested<E: de::Error>(&self) -> Result<Seed<'b>, E> {
-        if self.depth >= MAX_DEPTH {
-            return Err(E::custom(too_deep()));
-        }
-        Ok(Seed {
-            depth: self.depth + 1,
-            budget: self.budget,
-        })
+    let mut power = scale
+        + if negative_exponent {
+            -exponent
+        } else {
+            exponent
+        };
+    let mut n = digits as f64;
+    // In steps that stay finite, so that only a result out of range is infinite.
+    while n != 0.0 && power > 0 {
+        let step = power.min(300);
+        n *= 10f64.powi(step as i32);
+        power -= step;
+    }
+    while n != 0.0 && power < 0 {
+        let step = (-power).min(300);
+        n /= 10f64.powi(step as i32);
+        power += step;
+    }
+    if text.first() == Some(&b'-') {
+        -n
+    } else {
+        n
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Seed<'_> {
-    type Value = Json;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        d.deserialize_any(self)
-    }
+/// Why reading stopped: what, and at which byte offset (serde_json's positions: after the last
+/// byte read, or after the byte looked at).
+struct Fail {
+    what: &'static str,
+    at: usize,
+    /// Bad JSON, rather than JSON beyond the limits.
+    syntax: bool,
 }
 
-impl<'de> Visitor<'de> for Seed<'_> {
-    type Value = Json;
+/// A recursive-descent reader of JSON text that finds the errors serde_json finds, where it
+/// finds them.
+struct Parser<'t> {
+    text: &'t [u8],
+    at: usize,
+}
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
+impl Parser<'_> {
+    /// The 1-based line and the column (bytes since the line's start) of byte offset `at`.
+    fn position(&self, at: usize) -> (usize, usize) {
+        let before = &self.text[..at.min(self.text.len())];
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + before[..start].iter().filter(|&&b| b == b'\n').count();
+        (line, before.len() - start)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Bool(v))
+
+    fn fail(&self, what: &'static str) -> Fail {
+        Fail {
+            what,
+            at: self.at,
+            syntax: true,
+        }
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Number(v as f64))
+
+    /// An error about the byte looked at (not read yet).
+    fn fail_peek(&self, what: &'static str) -> Fail {
+        Fail {
+            what,
+            at: (self.at + 1).min(self.text.len()),
+            syntax: true,
+        }
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Number(v as f64))
+
+    /// The next byte that is not white space, not read.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.text.get(self.at) {
+            if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') {
+                return Some(b);
+            }
+            self.at += 1;
+        }
+        None
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Number(v))
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.text.get(self.at).copied();
+        self.at += usize::from(b.is_some());
+        b
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
-        self.charge(v.len())?;
-        Ok(Json::String(v.to_owned()))
+
+    /// One value, nested `depth` lists and objects deep.
+    fn value(&mut self, depth: usize) -> Result<Json, Fail> {
+        let Some(b) = self.peek() else {
+            return Err(self.fail_peek(EOF_VALUE));
+        };
+        match b {
+            b'n' => self.word(b"null", Json::Null),
+            b't' => self.word(b"true", Json::Bool(true)),
+            b'f' => self.word(b"false", Json::Bool(false)),
+            b'-' | b'0'..=b'9' => self.number(),
+            b'"' => {
+                self.at += 1;
+                self.string().map(Json::String)
+            }
+            b'[' | b'{' => {
+                self.at += 1;
+                let list = b == b'[';
+                if depth >= MAX_DEPTH {
+                    // Where serde_json said it: after the closing bracket, if that comes next.
+                    match (self.peek(), list) {
+                        (Some(b']'), true) | (Some(b'}'), false) => self.at += 1,
+                        (Some(b','), true) => {
+                            self.at += 1;
+                            self.peek();
+                        }
+                        _ => {}
+                    }
+                    return Err(Fail {
+                        what: TOO_DEEP,
+                        at: self.at,
+                        syntax: false,
+                    });
+                }
+                if list {
+                    self.list(depth + 1)
+                } else {
+                    self.object(depth + 1)
+                }
+            }
+            _ => Err(self.fail_peek("expected value")),
+        }
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
-        self.charge(v.len())?;
-        Ok(Json::String(v))
+
+    fn word(&mut self, word: &[u8], value: Json) -> Result<Json, Fail> {
+        self.at += 1;
+        for &expected in &word[1..] {
+            match self.next() {
+                None => return Err(self.fail(EOF_VALUE)),
+                Some(b) if b != expected => return Err(self.fail("expected ident")),
+                Some(_) => {}
+            }
+        }
+        Ok(value)
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Null)
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.text.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        self.at - start
     }
-    fn visit_none<E: de::Error>(self) -> Result<Json, E> {
-        self.charge(0)?;
-        Ok(Json::Null)
+
+    fn number(&mut self) -> Result<Json, Fail> {
+        let start = self.at;
+        if self.text[self.at] == b'-' {
+            self.at += 1;
+        }
+        match self.next() {
+            None => return Err(self.fail(EOF_VALUE)),
+            Some(b'0') => {
+                if self.text.get(self.at).is_some_and(u8::is_ascii_digit) {
+                    return Err(self.fail_peek(INVALID_NUMBER));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            Some(_) => return Err(self.fail(INVALID_NUMBER)),
+        }
+        if self.text.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(match self.text.get(self.at) {
+                    Some(_) => self.fail_peek(INVALID_NUMBER),
+                    None => self.fail_peek(EOF_VALUE),
+                });
+            }
+        }
+        if matches!(self.text.get(self.at), Some(b'e' | b'E')) {
+            let nonzero = self.text[start..self.at]
+                .iter()
+                .any(|b| matches!(b, b'1'..=b'9'));
+            self.at += 1;
+            let sign = self.text.get(self.at).copied();
+            if matches!(sign, Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            let mut exponent = match self.next() {
+                None => return Err(self.fail(EOF_VALUE)),
+                Some(d @ b'0'..=b'9') => i32::from(d - b'0'),
+                Some(_) => return Err(self.fail(INVALID_NUMBER)),
+            };
+            // As serde_json: an exponent past i32 is out of range at its first digit too many
+            // (unless the number is 0 or tiny: then it is 0).
+            while let Some(&d @ b'0'..=b'9') = self.text.get(self.at) {
+                self.at += 1;
+                match exponent
+                    .checked_mul(10)
+                    .and_then(|e| e.checked_add(i32::from(d - b'0')))
+                {
+                    Some(e) => exponent = e,
+                    None if nonzero && sign != Some(b'-') => return Err(self.fail(OUT_OF_RANGE)),
+                    None => {
+                        self.digits();
+                        break;
+                    }
+                }
+            }
+        }
+        match number_value(&self.text[start..self.at]) {
+            n if n.is_finite() => Ok(Json::Number(n)),
+            _ => Err(self.fail(OUT_OF_RANGE)),
+        }
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
-        self.deserialize(d)
+
+    /// The rest of a string whose opening quote was read.
+    fn string(&mut self) -> Result<String, Fail> {
+        let mut out = Vec::new();
+        loop {
+            let start = self.at;
+            while self
+                .text
+                .get(self.at)
+                .is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20)
+            {
+                self.at += 1;
+            }
+            out.extend_from_slice(&self.text[start..self.at]);
+            match self.next() {
+                None => return Err(self.fail(EOF_STRING)),
+                Some(b'"') => break,
+                Some(b'\\') => self.escape(&mut out)?,
+                Some(_) => {
+                    return Err(self
+                        .fail("control character (\\u0000-\\u001F) found while parsing a string"))
+                }
+            }
+        }
+        // Whole UTF-8 sequences of valid text and whole escaped characters.
+        Ok(String::from_utf8(out).unwrap_or_default())
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-        self.charge(0)?;
-        let item = self.nested()?;
+
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fail> {
+        let b = match self.next() {
+            None => return Err(self.fail(EOF_STRING)),
+            Some(b) => b,
+        };
+        let plain = match b {
+            b'"' | b'\\' | b'/' => b,
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let c = self.unicode_escape()?;
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                return Ok(());
+            }
+            _ => return Err(self.fail(INVALID_ESCAPE)),
+        };
+        out.push(plain);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, Fail> {
+        let Some(digits) = self.text.get(self.at..self.at + 4) else {
+            self.at = self.text.len();
+            return Err(self.fail(EOF_STRING));
+        };
+        self.at += 4;
+        digits
+            .iter()
+            .try_fold(0, |n, &d| Some(n << 4 | (d as char).to_digit(16)?))
+            .ok_or_else(|| self.fail(INVALID_ESCAPE))
+    }
+
+    /// The character of a `\u` escape whose `\u` was read (a surrogate pair's two escapes).
+    fn unicode_escape(&mut self) -> Result<char, Fail> {
+        let n = self.hex4()?;
+        if (0xdc00..=0xdfff).contains(&n) {
+            return Err(self.fail(LONE_SURROGATE));
+        }
+        if !(0xd800..=0xdbff).contains(&n) {
+            return char::from_u32(n).ok_or_else(|| self.fail(LONE_SURROGATE));
+        }
+        for expected in [b'\\', b'u'] {
+            match self.text.get(self.at) {
+                None => return Err(self.fail(EOF_STRING)),
+                Some(&b) => {
+                    self.at += 1;
+                    if b != expected {
+                        return Err(self.fail(END_OF_HEX_ESCAPE));
+                    }
+                }
+            }
+        }
+        let low = self.hex4()?;
+        if !(0xdc00..=0xdfff).contains(&low) {
+            return Err(self.fail(LONE_SURROGATE));
+        }
+        char::from_u32(0x10000 + ((n - 0xd800) << 10 | (low - 0xdc00)))
+            .ok_or_else(|| self.fail(LONE_SURROGATE))
+    }
+
+    /// The items of a list whose `[` was read, and its `]`.
+    fn list(&mut self, depth: usize) -> Result<Json, Fail> {
         let mut items = Vec::new();
-        while let Some(value) = seq.next_element_seed(item)? {
-            items.push(value);
+        loop {
+            match self.peek() {
+                None => return Err(self.fail_peek(EOF_LIST)),
+                Some(b']') => {
+                    self.at += 1;
+                    return Ok(Json::Array(items));
+                }
+                Some(b',') if !items.is_empty() => {
+                    self.at += 1;
+                    match self.peek() {
+                        Some(b']') => return Err(self.fail_peek(TRAILING_COMMA)),
+                        None => return Err(self.fail_peek(EOF_VALUE)),
+                        Some(_) => {}
+                    }
+                }
+                Some(_) if !items.is_empty() => return Err(self.fail_peek("expected `,` or `]`")),
+                Some(_) => {}
+            }
+            items.push(self.value(depth)?);
         }
-        Ok(Json::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        self.charge(0)?;
-        let item = self.nested()?;
-        let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            self.charge(key.len())?;
-            entries.push((key, map.next_value_seed(item)?));
-        }
-        Ok(Json::Object(entries))
-    }
-}
 
-impl<'de> Deserialize<'de> for Json {
-    /// Any deserializer (serde-wasm-bindgen for JS objects) within the same bounds as
-    /// [`Json::parse`].
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
-        let budget = Cell::new(MAX_BYTES);
-        Seed::new(&budget).deserialize(d)
+    /// The entries of an object whose `{` was read, and its `}`.
+    fn object(&mut self, depth: usize) -> Result<Json, Fail> {
+        let mut entries = Vec::new();
+        loop {
+            let b = match self.peek() {
+                None => return Err(self.fail_peek(EOF_OBJECT)),
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(Json::Object(entries));
+                }
+                Some(b',') if !entries.is_empty() => {
+                    self.at += 1;
+                    self.peek()
+                }
+                Some(_) if !entries.is_empty() => return Err(self.fail_peek("expected `,` or `}`")),
+                b => b,
+            };
+            match b {
+                Some(b'"') => self.at += 1,
+                Some(b'}') => return Err(self.fail_peek(TRAILING_COMMA)),
+                Some(_) => return Err(self.fail_peek("key must be a string")),
+                None => return Err(self.fail_peek(EOF_VALUE)),
+            }
+            let key = self.string()?;
+            match self.peek() {
+                Some(b':') => self.at += 1,
+                Some(_) => return Err(self.fail_peek("expected `:`")),
+                None => return Err(self.fail_peek(EOF_OBJECT)),
+            }
+            entries.push((key, self.value(depth)?));
+        }
     }
 }
 
@@ -244,6 +529,25 @@ mod tests {
     }
 
     #[test]
+    fn reads_numbers() {
+        let n = |text: &str| match Json::parse(text).unwrap() {
+            Json::Number(n) => n,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(n("1"), 1.0);
+        assert_eq!(n("-0"), 0.0);
+        assert_eq!(n("9007199254740991"), 9007199254740991.0);
+        assert_eq!(n("-2.5E+2"), -250.0);
+        assert_eq!(n("0.001e3"), 1.0);
+        assert_eq!(n("1e-400"), 0.0);
+        for (text, value) in [("-0.5e-3", -0.0005), ("1.79769e308", 1.79769e308)] {
+            assert!((n(text) - value).abs() <= value.abs() * 1e-14, "{text}");
+        }
+        let long = format!("{}e-100", "1".repeat(120));
+        assert!((n(&long) / 1.111_111_111_111_111e19 - 1.0).abs() < 1e-14);
+    }
+
+    #[test]
     fn skips_a_byte_order_mark_only_at_the_start() {
         assert_eq!(Json::parse("\u{feff}{}").unwrap(), Json::Object(vec![]));
         assert!(Json::parse("{}\u{feff}").is_err());
@@ -251,28 +555,91 @@ mod tests {
     }
 
     #[test]
-    fn bounds_nesting_for_every_deserializer() {
+    fn bounds_nesting_saying_where() {
         let nest = |n: usize| "[".repeat(n) + &"]".repeat(n);
         assert!(Json::parse(&nest(MAX_DEPTH)).is_ok());
-        let err = Json::parse(&nest(MAX_DEPTH + 1)).unwrap_err().0;
-        assert!(
-            err.starts_with("lists and objects nested more than 100 levels deep at line 1"),
-            "{err}"
-        );
+        // The positions serde_json gave (its reader is the reference: see `errors_as_serde_json`).
+        let deep = |text: &str| Json::parse(text).unwrap_err().0;
+        let at =
+            |place: &str| format!("lists and objects nested more than 100 levels deep at {place}");
+        assert_eq!(deep(&nest(MAX_DEPTH + 1)), at("line 1 column 102"));
+        assert_eq!(deep(&nest(5000)), at("line 1 column 101"));
         // Objects count like lists; deeper input stops at the same place, never recursing on.
         let objects = r#"{"a":"#.repeat(5000) + "1" + &"}".repeat(5000);
-        assert!(Json::parse(&objects)
-            .unwrap_err()
-            .0
-            .contains("nested more than"));
-        // A deserializer without a depth limit of its own (as serde-wasm-bindgen) is bounded
-        // too: serde_json's Value has none.
-        let mut deep = serde_json::Value::Null;
-        for _ in 0..5000 {
-            deep = serde_json::Value::Array(vec![deep]);
+        assert_eq!(deep(&objects), at("line 1 column 501"));
+        assert_eq!(deep(&"[\n".repeat(120)), at("line 102 column 0"));
+        assert_eq!(deep(&r#"{"a":["#.repeat(60)), at("line 1 column 301"));
+    }
+
+    /// Every error of the reader is serde_json's, at serde_json's place.
+    #[test]
+    fn errors_as_serde_json() {
+        let cases = [
+            "",
+            "  ",
+            "\n\n [",
+            "é",
+            r#"["é", x]"#,
+            "tru",
+            "nul",
+            "[tx]",
+            "fals",
+            "[1e400]",
+            "[-1e400]",
+            "[1.]",
+            "[1.",
+            "[01]",
+            "[-]",
+            "-",
+            "[1e]",
+            "[1e+]",
+            "1E-400",
+            "[1,]",
+            r#"{"a":1,}"#,
+            r#"{"a" 1}"#,
+            r#"{"a""#,
+            r#"{"a":"#,
+            "{1:2}",
+            "{,}",
+            "[,1]",
+            "[1 2]",
+            r#"{"a":1 "b":2}"#,
+            "[] x",
+            "[1]]",
+            "\"a\u{1}\"",
+            r#""\x""#,
+            r#""\ud800""#,
+            r#""\ud800\u0041""#,
+            r#""\udc00""#,
+            r#""\ud800x""#,
+            r#""\ud800\x""#,
+            r#""\u12"#,
+            r#""\u12g4""#,
+            r#""\ud83d\ude00""#,
+            r#""abc"#,
+            "\"\\",
+            "[\"a\",\r\n\t 1e5, -0.5e-3]",
+            "{}",
+            "[]",
+            "{\"a\":{\"b\":[null,true,false]}}",
+            "\"\\b\\f\\n\\r\\t\\/\"",
+            "18446744073709551616",
+            "[1,\n2,\n]",
+            "{\n}\n,",
+        ];
+        for text in cases {
+            let ours = Json::parse(text).map_err(|e| e.0);
+            let theirs = serde_json::from_str::<serde_json::Value>(text)
+                .map_err(|e| format!("not valid JSON: {e}"));
+            assert_eq!(
+                ours.is_ok(),
+                theirs.is_ok(),
+                "{text:?}: {ours:?} / {theirs:?}"
+            );
+            if let (Err(ours), Err(theirs)) = (ours, theirs) {
+                assert_eq!(ours, theirs, "{text:?}");
+            }
         }
-        let err = Json::deserialize(&deep).unwrap_err().to_string();
-        assert_eq!(err, "lists and objects nested more than 100 levels deep");
     }
 
     #[test]

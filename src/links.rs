@@ -553,7 +553,7 @@ impl GeneratedLink {
                 html_escape(&self.url),
                 html_escape(&self.label)
             ),
-            Format::Json => serde_json::to_string(self).unwrap_or_default(),
+            Format::Json => crate::json::to_string(self).unwrap_or_default(),
         }
     }
 }

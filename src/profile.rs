@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 use crate::json::Json;
 
@@ -369,10 +369,11 @@ impl Profile {
         ProfileJson {
             version: PROFILE_VERSION,
             home: self.home.domain,
-            tracking_ids: self
-                .tracking_ids()
-                .map(|(m, id)| (m.domain, id.as_str()))
-                .collect(),
+            tracking_ids: DomainMap(
+                self.tracking_ids()
+                    .map(|(m, id)| (m.domain, id.as_str()))
+                    .collect(),
+            ),
             one_link: self.one_link.iter().map(|m| m.domain).collect(),
             preferences: &self.preferences,
         }
@@ -390,9 +391,24 @@ impl Profile {
 pub struct ProfileJson<'a> {
     pub version: i64,
     pub home: &'static str,
-    pub tracking_ids: BTreeMap<&'static str, &'a str>,
+    pub tracking_ids: DomainMap<'a>,
     pub one_link: Vec<&'static str>,
     pub preferences: &'a Preferences,
+}
+
+/// Tracking IDs by domain, sorted by domain (table order), written as a JSON object. A list
+/// rather than a `BTreeMap`: already in order, and no sort routine in the .wasm.
+#[derive(Debug)]
+pub struct DomainMap<'a>(pub Vec<(&'static str, &'a str)>);
+
+impl Serialize for DomainMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (domain, id) in &self.0 {
+            map.serialize_entry(domain, id)?;
+        }
+        map.end()
+    }
 }
 
 #[cfg(test)]
@@ -463,7 +479,7 @@ mod tests {
         let p = Profile::from_json(text).unwrap();
         let again = Profile::from_json(&p.to_json()).unwrap();
         assert_eq!(p, again);
-        assert_eq!(p.json_form().tracking_ids["amazon.de"], "abc-20");
+        assert_eq!(p.json_form().tracking_ids.0, [("amazon.de", "abc-20")]);
         let warned: Vec<_> = p.warnings().into_iter().map(|w| w.field).collect();
         assert_eq!(warned, ["trackingIds.amazon.de", "oneLink"]);
     }

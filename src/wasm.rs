@@ -1,7 +1,8 @@
 //! The JavaScript bindings: each converts its input, calls one core function and converts the
 //! result. Structured values cross as JSON text (one `JSON.stringify` or `JSON.parse` in
-//! `extension/core.js`, far cheaper than building objects across the boundary, and no
-//! serde-wasm-bindgen in the .wasm); link batches cross as one UTF-8 buffer in and compact
+//! `extension/core.js`, far cheaper than building objects across the boundary), read and written
+//! by the core's own small JSON code (`crate::json`: no serde_json or serde-wasm-bindgen in the
+//! .wasm); link batches cross as one UTF-8 buffer in and compact
 //! records out. Errors become JS `Error`s here and nowhere else.
 
 use std::cell::RefCell;
@@ -17,7 +18,7 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsError> {
-    serde_json::to_string(value).map_err(js_error)
+    crate::json::to_string(value).map_err(js_error)
 }
 
 /// A profile from its JSON text; invalid ones throw with every field error.
@@ -198,7 +199,7 @@ pub fn audit_json(
     base: Option<String>,
 ) -> Result<String, JsError> {
     let p = profile(profile_json)?;
-    serde_json::to_string(&crate::audit(&p, base.as_deref(), links.split('\n'))).map_err(js_error)
+    to_json(&crate::audit(&p, base.as_deref(), links.split('\n')))
 }
 
 /// The tagged link for every marketplace for one product (ASIN or URL).
@@ -303,8 +304,7 @@ pub fn product_of(input: &str) -> Result<String, JsError> {
 }
 
 // ---- Live link health (issue 9): the pure core of src/health, for extension/live.js ----------
-// No JSON is read here (serde's deserializers would double the .wasm): values come in as
-// arguments and go out as JSON text.
+// No JSON is read here: values come in as arguments and go out as JSON text.
 
 use crate::health::{self, Expander, Expansion, Failure, Health, Outcome, Plan, Policy, Ttl};
 
