@@ -22,21 +22,28 @@ const UUID = '4c1f5f0e-7d2a-4b8e-9a51-6b3c2d1e0f7a'; // fixed, so extension URLs
 
 /**
  * Copies the Firefox package (a build running meanwhile cannot pull files away), unchanged unless
- * `hosts` asks for host permissions or `permissions` for more API permissions (granted at install,
- * as optional ones are once the user allows them).
+ * `hosts` asks for host permissions or `permissions` for API permissions. Those the manifest
+ * declares optional stay out of it: returned as `optional`, to be granted once the add-on runs, as
+ * Firefox does when the user allows its prompt (so they can be withdrawn and granted again).
  */
 async function stagePackage(hosts, permissions) {
   const dir = await mkdtemp(path.join(tmpdir(), 'linkscope-firefox-'));
   await cp(PACKAGE, dir, { recursive: true }).catch((e) => {
     throw new Error(`no Firefox package at ${PACKAGE}: run ./build.sh first (${e.message})`);
   });
-  if (hosts.length > 0 || permissions.length > 0) {
-    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
-    if (hosts.length > 0) manifest.host_permissions = hosts;
-    manifest.permissions.push(...permissions);
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  const optional = {
+    permissions: permissions.filter((p) => manifest.optional_permissions?.includes(p)),
+    origins: hosts.filter((h) => manifest.optional_host_permissions?.includes(h)),
+  };
+  const required = hosts.filter((h) => !optional.origins.includes(h));
+  const more = permissions.filter((p) => !optional.permissions.includes(p));
+  if (required.length > 0 || more.length > 0) {
+    if (required.length > 0) manifest.host_permissions = required;
+    manifest.permissions.push(...more);
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
-  return dir;
+  return { dir, optional };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,11 +97,12 @@ async function startStoreProxy(amazon) {
 }
 
 /**
- * `hosts`: host permissions added to the manifest (Firefox grants them at install; its match
- * patterns ignore the port); `permissions`: API permissions added to it. `lang`: the browser's UI
- * language (a Debian language pack, firefox-esr-l10n-*, must be installed for it). `amazon`: the
- * loopback Amazon emulator, which Amazon's https hosts then reach (through the proxy's tunnel),
- * its test CA trusted by this profile alone.
+ * `hosts`: host permissions (Firefox's match patterns ignore the port) and `permissions`: API
+ * permissions, added to the manifest (Firefox grants them at install), or, where the manifest
+ * declares them optional, granted once the add-on runs, as the user's Allow does. `lang`: the
+ * browser's UI language (a Debian language pack, firefox-esr-l10n-*, must be installed for it).
+ * `amazon`: the loopback Amazon emulator, which Amazon's https hosts then reach (through the
+ * proxy's tunnel), its test CA trusted by this profile alone.
  */
 export async function launchFirefox({ hosts = [], permissions = [], lang, amazon } = {}) {
   const undo = []; // what close() takes down, last first
@@ -102,7 +110,7 @@ export async function launchFirefox({ hosts = [], permissions = [], lang, amazon
     while (undo.length > 0) await undo.pop()();
   };
   try {
-    const extensionDir = await stagePackage(hosts, permissions);
+    const { dir: extensionDir, optional } = await stagePackage(hosts, permissions);
     undo.push(() => rm(extensionDir, { recursive: true, force: true }));
     const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
     undo.push(() => rm(downloads, { recursive: true, force: true }));
@@ -145,6 +153,7 @@ export async function launchFirefox({ hosts = [], permissions = [], lang, amazon
     const ff = new Firefox({ browser, addonId, manifest, downloads, close });
     if (amazon) await ff.trust(amazon.ca);
     await browser.installExtension(extensionDir);
+    if (optional.permissions.length + optional.origins.length > 0) await ff.grant(optional);
     ff.driver = await ff.openExtensionPage('options.html');
     return ff;
   } catch (e) {
@@ -186,6 +195,25 @@ class Firefox {
   async download(page, name, action) {
     await action();
     return this.downloaded(name);
+  }
+
+  /**
+   * Grants optional permissions (`{ permissions, origins }`) to the running add-on, as Firefox
+   * does when the user allows the prompt of `permissions.request`.
+   */
+  grant(permissions) {
+    return this.chrome(async ({ ext }, p) => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+      await ExtensionPermissions.add(ext.id, p, ext);
+    }, permissions);
+  }
+
+  /** Withdraws granted optional permissions, as the add-on's permission switches in about:addons do. */
+  revoke(permissions) {
+    return this.chrome(async ({ ext }, p) => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+      await ExtensionPermissions.remove(ext.id, p, ext);
+    }, permissions);
   }
 
   /** Trusts the CA certificate `pem` (for TLS servers) in this profile's certificate store. */

@@ -292,3 +292,22 @@ test('the page that asks for access says what a check reaches before the browser
   await grant.screenshot({ path: path.join(SHOTS, 'live-grant.png') });
   await grant.close();
 });
+
+test('access withdrawn: nothing is checked or requested; allowed again, checks work at once, webRequest included', {
+  skip: process.env.LINKSCOPE_BROWSER !== 'firefox' && 'Chromium: automation cannot answer the permission prompt (Firefox: what its Allow and about:addons do)',
+}, async () => {
+  const access = { permissions: ['webRequest'], origins: (await manifest()).optional_host_permissions };
+  await browser.call('clearLiveCache');
+  const before = amazon.log.length;
+  await browser.revoke(access);
+  assert.equal(await browser.call('livePermitted'), false);
+  await assert.rejects(browser.call('expand', 'https://amzn.to/tagged'), /no access to Amazon/);
+  await assert.rejects(browser.call('availability', 'B0AVAILABL'), /no access to Amazon/);
+  assert.equal(amazon.log.length, before, 'nothing requested without access');
+  // Granted while the event page runs: the webRequest observer of the next expansion sees the hop.
+  await browser.grant(access);
+  assert.equal(await browser.call('livePermitted'), true);
+  const again = await browser.call('expand', 'https://amzn.to/tagged');
+  assert.equal(again.target, SHORT_LINKS['/tagged'].location);
+  assert.deepEqual(requestsTo().slice(before), ['amzn.to/tagged']);
+});
