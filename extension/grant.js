@@ -31,3 +31,4 @@ await initCore();
 $('allow').addEventListener('click', allow);
 $('cancel').addEventListener('click', () => window.close());
 $('allow').focus();
+document.body.dataset.ready = 'true';

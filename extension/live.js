@@ -147,6 +147,27 @@ async function fetchPolitely(url, init, run, use, beforeFetch = () => {}) {
   }
 }
 
+// ---- Awake while checks run ---------------------------------------------------------------------
+
+// Firefox suspends its event page after 30 s without an extension event or a call into the
+// browser's extension APIs (`extensions.background.idle.timeout`), requests in flight or not, and
+// the check is lost with it; Chrome's service worker has the same rule. A check can be silent for
+// longer: a `Retry-After` of up to a minute, or a host timing out and retried. While any check
+// runs, a cheap API call every few seconds resets that timer (tests: `keepAwakeMs` in the policy).
+const KEEP_AWAKE_MS = 10_000;
+let awakeRuns = 0;
+let awakeTimer = 0;
+
+/** Resolves as `work` (a promise) does, keeping the event page or worker awake until then. */
+async function awake(work) {
+  if (awakeRuns++ === 0) awakeTimer = setInterval(() => chrome.runtime.getPlatformInfo(), policy().keepAwakeMs ?? KEEP_AWAKE_MS);
+  try {
+    return await work;
+  } finally {
+    if (--awakeRuns === 0) clearInterval(awakeTimer);
+  }
+}
+
 // ---- Product checks ------------------------------------------------------------------------------
 
 /** One GET of a bare product URL, read until the core has seen enough: `{ check, retryable, ttl, retryAfter }`. */
@@ -321,7 +342,7 @@ export async function checkLinks(links, base, run, { onStart = () => {}, onResul
     const found = targetCheck ? result(await checkOf(targetCheck), target) : { health, title: null, target, why: expansion.outcome.kind };
     plan.links.forEach((l, i) => l.expansion === e && done(i, found));
   })))];
-  await Promise.all([...direct, ...short]);
+  await awake(Promise.all([...direct, ...short]));
   return { total, results };
 }
 
@@ -329,7 +350,7 @@ export async function checkLinks(links, base, run, { onStart = () => {}, onResul
 export async function expandLink(url, run) {
   const plan = healthPlan([url]);
   if (plan.expansions.length === 0) return null;
-  return observingRedirects(() => expand(plan.expansions[0], run));
+  return awake(observingRedirects(() => expand(plan.expansions[0], run)));
 }
 
 /**
@@ -338,9 +359,9 @@ export async function expandLink(url, run) {
  */
 export async function checkAvailability(input, domains, run, onResult = () => {}) {
   const plan = healthAvailability(input, domains);
-  return Promise.all(plan.checks.map(async (req) => {
+  return awake(Promise.all(plan.checks.map(async (req) => {
     const found = { marketplace: req.marketplace, check: await check(req, run) };
     onResult(found);
     return found;
-  }));
+  })));
 }

@@ -10,6 +10,7 @@
 // The scenarios shared with Chromium (harness.mjs `setup()`) launch it with host access to the
 // test server, as the Chromium suite does, and get pages with the few Playwright methods they use.
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,19 +22,28 @@ const UUID = '4c1f5f0e-7d2a-4b8e-9a51-6b3c2d1e0f7a'; // fixed, so extension URLs
 
 /**
  * Copies the Firefox package (a build running meanwhile cannot pull files away), unchanged unless
- * `hosts` asks for host permissions.
+ * `hosts` asks for host permissions or `permissions` for API permissions. Those the manifest
+ * declares optional stay out of it: returned as `optional`, to be granted once the add-on runs, as
+ * Firefox does when the user allows its prompt (so they can be withdrawn and granted again).
  */
-async function stagePackage(hosts) {
+async function stagePackage(hosts, permissions) {
   const dir = await mkdtemp(path.join(tmpdir(), 'linkscope-firefox-'));
   await cp(PACKAGE, dir, { recursive: true }).catch((e) => {
     throw new Error(`no Firefox package at ${PACKAGE}: run ./build.sh first (${e.message})`);
   });
-  if (hosts.length > 0) {
-    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
-    manifest.host_permissions = hosts;
+  const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+  const optional = {
+    permissions: permissions.filter((p) => manifest.optional_permissions?.includes(p)),
+    origins: hosts.filter((h) => manifest.optional_host_permissions?.includes(h)),
+  };
+  const required = hosts.filter((h) => !optional.origins.includes(h));
+  const more = permissions.filter((p) => !optional.permissions.includes(p));
+  if (required.length > 0 || more.length > 0) {
+    if (required.length > 0) manifest.host_permissions = required;
+    manifest.permissions.push(...more);
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   }
-  return dir;
+  return { dir, optional };
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,32 +63,58 @@ export async function until(condition, what, ms = 10000) {
  * A stand-in for Amazon: Firefox sends plain-http requests for other hosts through this proxy,
  * which answers every one with a small product page. So a test can open
  * http://www.amazon.de/dp/… with no network (127.0.0.1 is never proxied).
+ *
+ * Firefox's https requests come here too, as CONNECT: with `amazon` (the loopback emulator,
+ * tests/emulator/amazon.mjs), a tunnel to it for the hosts it serves; any other host is refused,
+ * so nothing leaves loopback and the browser's own background traffic never reaches the emulator.
  */
-async function startStoreProxy() {
+async function startStoreProxy(amazon) {
   const server = createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><meta charset="utf-8"><title>A kettle</title><h1 id="product">A kettle</h1><p>Product details.</p>');
+  });
+  server.on('connect', (req, client, head) => {
+    const [host, port] = req.url.split(':');
+    if (!amazon?.hosts.includes(host.toLowerCase()) || port !== '443') {
+      client.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    const upstream = connect(amazon.port, amazon.ip, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const drop = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on('error', drop);
+    client.on('error', drop);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
 }
 
 /**
- * `hosts`: host permissions added to the manifest (Firefox grants them at install; its match
- * patterns ignore the port). `lang`: the browser's UI language (a Debian language pack,
- * firefox-esr-l10n-*, must be installed for it).
+ * `hosts`: host permissions (Firefox's match patterns ignore the port) and `permissions`: API
+ * permissions, added to the manifest (Firefox grants them at install), or, where the manifest
+ * declares them optional, granted once the add-on runs, as the user's Allow does. `lang`: the
+ * browser's UI language (a Debian language pack, firefox-esr-l10n-*, must be installed for it).
+ * `amazon`: the loopback Amazon emulator, which Amazon's https hosts then reach (through the
+ * proxy's tunnel), its test CA trusted by this profile alone.
  */
-export async function launchFirefox({ hosts = [], lang } = {}) {
+export async function launchFirefox({ hosts = [], permissions = [], lang, amazon } = {}) {
   const undo = []; // what close() takes down, last first
   const close = async () => {
     while (undo.length > 0) await undo.pop()();
   };
   try {
-    const extensionDir = await stagePackage(hosts);
+    const { dir: extensionDir, optional } = await stagePackage(hosts, permissions);
     undo.push(() => rm(extensionDir, { recursive: true, force: true }));
     const downloads = await mkdtemp(path.join(tmpdir(), 'linkscope-downloads-'));
     undo.push(() => rm(downloads, { recursive: true, force: true }));
-    const proxy = await startStoreProxy();
+    const proxy = await startStoreProxy(amazon);
     undo.push(() => proxy.close());
     const manifest = JSON.parse(await readFile(path.join(extensionDir, 'manifest.json'), 'utf8'));
     const addonId = manifest.browser_specific_settings.gecko.id;
@@ -101,6 +137,8 @@ export async function launchFirefox({ hosts = [], lang } = {}) {
         'network.proxy.type': 1,
         'network.proxy.http': '127.0.0.1',
         'network.proxy.http_port': proxy.address().port,
+        'network.proxy.ssl': '127.0.0.1',
+        'network.proxy.ssl_port': proxy.address().port,
         'dom.security.https_first': false,
         'dom.security.https_first_schemeless': false,
         'network.stricttransportsecurity.preloadlist': false,
@@ -112,8 +150,10 @@ export async function launchFirefox({ hosts = [], lang } = {}) {
       },
     });
     undo.push(() => browser.close());
-    await browser.installExtension(extensionDir);
     const ff = new Firefox({ browser, addonId, manifest, downloads, close });
+    if (amazon) await ff.trust(amazon.ca);
+    await browser.installExtension(extensionDir);
+    if (optional.permissions.length + optional.origins.length > 0) await ff.grant(optional);
     ff.driver = await ff.openExtensionPage('options.html');
     return ff;
   } catch (e) {
@@ -155,6 +195,33 @@ class Firefox {
   async download(page, name, action) {
     await action();
     return this.downloaded(name);
+  }
+
+  /**
+   * Grants optional permissions (`{ permissions, origins }`) to the running add-on, as Firefox
+   * does when the user allows the prompt of `permissions.request`.
+   */
+  grant(permissions) {
+    return this.chrome(async ({ ext }, p) => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+      await ExtensionPermissions.add(ext.id, p, ext);
+    }, permissions);
+  }
+
+  /** Withdraws granted optional permissions, as the add-on's permission switches in about:addons do. */
+  revoke(permissions) {
+    return this.chrome(async ({ ext }, p) => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule('resource://gre/modules/ExtensionPermissions.sys.mjs');
+      await ExtensionPermissions.remove(ext.id, p, ext);
+    }, permissions);
+  }
+
+  /** Trusts the CA certificate `pem` (for TLS servers) in this profile's certificate store. */
+  trust(pem) {
+    const der = pem.replace(/-----[^-]+-----|\s/g, '');
+    return this.chrome((_, base64) => {
+      Cc['@mozilla.org/security/x509certdb;1'].getService(Ci.nsIX509CertDB).addCertFromBase64(base64, 'C,,');
+    }, der);
   }
 
   /** Sets the colour scheme pages see (Firefox has no per-page emulation: a pref, for every page). */

@@ -118,10 +118,12 @@ async function stageExtension(hosts, permissions = []) {
 
 /**
  * `hosts`: more host permissions, for pages a test serves under other addresses (`context.route`);
- * `permissions`: more API permissions (granted as optional ones would be); `args`: more Chromium flags.
+ * `permissions`: more API permissions (granted as optional ones would be); `args`: more Chromium
+ * flags; `amazon`: the loopback Amazon emulator (tests/emulator/amazon.mjs), which Amazon's hosts
+ * then resolve to, its test certificate accepted.
  */
 export async function launch({
-  hosts = [], permissions = [], args = [], lang, viewport = { width: 1200, height: 800 },
+  hosts = [], permissions = [], args = [], amazon, lang, viewport = { width: 1200, height: 800 },
 } = {}) {
   const extension = await stageExtension(hosts, permissions);
   const profileDir = await mkdtemp(path.join(tmpdir(), 'linkscope-profile-'));
@@ -137,6 +139,8 @@ export async function launch({
       `--load-extension=${extension}`,
       '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic',
+      ...(amazon ? [`--host-resolver-rules=${amazon.hosts.map((h) => `MAP ${h} ${amazon.ip}:${amazon.port}`).join(', ')}`,
+        '--ignore-certificate-errors'] : []),
       ...args,
     ],
   });
@@ -227,7 +231,8 @@ export async function launchBrowser({ browser = process.env.LINKSCOPE_BROWSER ??
   if (browser === 'chromium') return launch(options);
   if (browser !== 'firefox') throw new Error(`LINKSCOPE_BROWSER: no browser ${browser}`);
   const { launchFirefox } = await import('./firefox-harness.mjs');
-  return launchFirefox({ hosts: asShipped ? [] : ['http://127.0.0.1/*', ...(options.hosts ?? [])], lang: options.lang });
+  const { hosts = [], permissions = [], lang, amazon } = options;
+  return launchFirefox({ hosts: asShipped ? [] : ['http://127.0.0.1/*', ...hosts], permissions, lang, amazon });
 }
 
 /**

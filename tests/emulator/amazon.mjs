@@ -63,6 +63,7 @@ export const PRODUCTS = {
   B0ROBOT503: { state: 'blocked', page: 'robot', status: 503 },
   B0ROBOT200: { state: 'blocked', page: 'robot', status: 200 },
   B0RATELIM1: { state: 'available', page: 'product', buy: 'cart', title: 'Busy Product', limited: { times: 1, retryAfter: '1' } },
+  B0RATELIM2: { state: 'available', page: 'product', buy: 'cart', title: 'Patient Product', limited: { times: 1, retryAfter: '2' } },
   B0MERGED01: { state: 'redirected', redirect: '/dp/B0AVAILABL' },
   B0TOSEARCH: { state: 'redirected', redirect: '/s?k=test+lamp' },
   B0TOHOME01: { state: 'redirected', redirect: '/' },
