@@ -380,33 +380,29 @@ fn crawls_the_site_politely_and_reports_each_finding_under_its_page() {
 
 #[test]
 fn max_pages_bounds_the_crawl() {
-    // A site with endless pages: /n/1 links to /n/2, and so on.
+    // A site with many pages: /n/1 links to /n/2, and so on up to /n/49; each to a PDF too.
     let server = Server::start(|_| {
         (0..50)
             .map(|i| {
-                let body = format!(
-                    "<a href=\"/n/{}\">next</a> <a href=\"{UNTAGGED}\">x</a>",
-                    i + 1
-                );
+                let next = match i {
+                    49 => String::new(),
+                    _ => format!("<a href=\"/n/{}\">next</a>", i + 1),
+                };
+                let body =
+                    format!("{next} <a href=\"/n/{i}.pdf\">PDF</a> <a href=\"{UNTAGGED}\">x</a>");
                 (format!("/n/{i}"), page(&body))
             })
             .collect()
     });
-    let out = run(
-        &[
-            "audit",
-            &server.url("/n/0"),
-            "--profile",
-            PROFILE,
-            "--format",
-            "csv",
-            "--max-pages",
-            "3",
-            "--interval",
-            "0",
-        ],
-        None,
-    );
+    let from = |start: &str| {
+        let start = server.url(start);
+        let args = ["--format", "csv", "--max-pages", "3", "--interval", "0"];
+        run(
+            &[&["audit", &start, "--profile", PROFILE][..], &args].concat(),
+            None,
+        )
+    };
+    let out = from("/n/0");
     assert_eq!(out.code(), Some(0), "{}", out.err());
     let pages: Vec<String> = server
         .requests()
@@ -417,10 +413,18 @@ fn max_pages_bounds_the_crawl() {
     // The report alone on stdout; the summary on stderr.
     assert_eq!(out.out().lines().count(), 1 + 3, "{}", out.out());
     assert!(
-        out.err().contains("read 3 pages; stopped at --max-pages 3"),
+        out.err().contains(
+            "read 3 pages (3 links to files that are not pages); stopped at --max-pages 3"
+        ),
         "{}",
         out.err()
     );
+    // The last three pages: within the bound (PDFs are not fetched, so not counted).
+    let out = from("/n/47");
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let err = out.err();
+    assert!(err.contains("read 3 pages (3 links to files"), "{err}");
+    assert!(!err.contains("stopped at"), "{err}");
 }
 
 #[test]

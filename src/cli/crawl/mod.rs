@@ -2,14 +2,16 @@
 //!
 //! The crawl reads robots.txt first (the group for `linkscope`, else `*`; unreachable means
 //! nothing may be fetched), then the sitemaps (robots.txt's `Sitemap:` lines and
-//! `/sitemap.xml`, sitemap indexes followed), then the start page and the same-site links of
-//! every page read, breadth first, each URL once, up to `--max-pages`. Redirects are followed
-//! only on the site, links that name files that are not pages (images, PDFs, feeds) are not
-//! fetched, and a response that is not HTML is not kept. Pages are fetched on a few threads
-//! through the CLI's shared HTTP layer ([`crate::net`], polite per host: `--concurrency`,
-//! `--interval`, `--timeout`; a robots.txt `Crawl-delay` slows it further); the findings are
-//! reported in the order the pages were found, each under its page's URL with its line and
-//! column in the HTML as served.
+//! `/sitemap.xml`, else `/sitemap.xml.gz`; sitemap indexes followed, gzip-compressed sitemaps
+//! decompressed within the size limit), then the start page and the same-site links of every
+//! page read, breadth first, each page once (one [`page_key`] however a link writes it), up to
+//! `--max-pages`. Redirects are followed only on the site, links that name files that are not
+//! pages (images, PDFs, feeds) are not fetched, and a response that is not HTML is not kept.
+//! Pages are fetched on a few threads through the CLI's shared HTTP layer ([`crate::net`],
+//! polite per host: `--concurrency`, `--interval`, `--timeout`, `--retries`; a robots.txt
+//! `Crawl-delay` slows it further); the findings are reported in the order the pages were found,
+//! each under its page's URL with its line and column in the HTML as served. With `--live`, the
+//! Amazon links of every page are checked once the crawl is over, as a folder's are.
 
 mod fetch;
 mod robots;
@@ -45,7 +47,8 @@ use site::{is_html, is_not_page, page_key, page_url, Site};
 /// `--timeout` are the live checks' and apply to the crawl too).
 #[derive(clap::Args, Debug, Clone)]
 pub struct CrawlArgs {
-    /// Crawl at most this many pages of a live site.
+    /// Fetch at most this many pages of a live site (redirects and failures count; robots.txt
+    /// and sitemaps do not).
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
 }
@@ -410,13 +413,15 @@ impl<F: Fetch> Crawler<'_, F> {
         if self.taken.contains(url.as_str()) {
             return false;
         }
-        if self.frontier.len() >= self.options.max_pages {
+        // Files that are not pages are never fetched: not counted against --max-pages.
+        let not_page = is_not_page(&url);
+        if !not_page && self.frontier.len() >= self.options.max_pages {
             self.tally.cut = true;
             return true;
         }
         self.taken.insert(url.as_str().to_owned());
         self.seen.insert(page_key(&url));
-        if is_not_page(&url) {
+        if not_page {
             self.tally.not_html += 1;
         } else if !self.allowed(&url, on_event) {
             self.tally.disallowed += 1;
