@@ -43,8 +43,8 @@ pub use fetch::{Fetch, Response, Want};
 use robots::Robots;
 use site::{is_html, is_not_page, page_key, page_url, Site};
 
-/// How a crawl is bounded (`audit URL`'s own flag; `--concurrency`, `--interval` and
-/// `--timeout` are the live checks' and apply to the crawl too).
+/// How a crawl is bounded (`audit URL`'s own flag; `--concurrency`, `--interval`, `--timeout`
+/// and `--retries` are the live checks' and apply to the crawl too).
 #[derive(clap::Args, Debug, Clone)]
 pub struct CrawlArgs {
     /// Fetch at most this many pages of a live site (redirects and failures count; robots.txt
@@ -84,7 +84,7 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
         .ok()
         .filter(|u| u.host_str().is_some())
         .ok_or_else(|| Failure(format!("not a site's address: {}", run.start)))?;
-    // --concurrency, --interval, --timeout and --retries are the crawl's too.
+    // The other live options are the crawl's too.
     if !live.live && (live.no_cache || live.cache_dir.is_some()) {
         return Err(Failure("--no-cache and --cache-dir need --live".into()));
     }
