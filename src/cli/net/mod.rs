@@ -414,6 +414,34 @@ mod tests {
     }
 
     #[test]
+    fn retries_rate_limits_server_errors_and_transient_failures() {
+        let answer = |status: u16, retry_after: Option<&str>| {
+            Ok(Answer {
+                status,
+                headers: retry_after
+                    .map(|v| vec![("retry-after".to_owned(), v.to_owned())])
+                    .unwrap_or_default(),
+                ..Answer::default()
+            })
+        };
+        assert_eq!(
+            worth_retrying(&answer(429, Some("7"))),
+            Some(Some("7".to_owned()))
+        );
+        assert_eq!(worth_retrying(&answer(503, None)), Some(None));
+        assert_eq!(worth_retrying(&answer(500, None)), Some(None));
+        for status in [200, 301, 404, 410] {
+            assert_eq!(worth_retrying(&answer(status, Some("7"))), None, "{status}");
+        }
+        let timeout = NetError::Timeout(Duration::from_secs(1));
+        assert_eq!(worth_retrying(&Err(timeout)), Some(None));
+        let reset = NetError::Network("connection reset".into());
+        assert_eq!(worth_retrying(&Err(reset)), Some(None));
+        assert_eq!(worth_retrying(&Err(NetError::TooManyRedirects)), None);
+        assert_eq!(worth_retrying(&Err(NetError::BadUrl("x".into()))), None);
+    }
+
+    #[test]
     fn user_agent_names_linkscope_and_its_version() {
         assert!(USER_AGENT.starts_with(&format!("Linkscope/{} ", env!("CARGO_PKG_VERSION"))));
     }
