@@ -485,6 +485,20 @@ fn a_live_site_is_audited_alone() {
     );
     assert_eq!(out.code(), Some(2));
     assert!(out.err().contains("need --live"), "{}", out.err());
+    // A crawl reads at least one page.
+    let out = run(
+        &[
+            "audit",
+            "https://blog.example/",
+            "--profile",
+            PROFILE,
+            "--max-pages",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code(), Some(2));
+    assert!(out.err().contains("--max-pages"), "{}", out.err());
 }
 
 #[test]

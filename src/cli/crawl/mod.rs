@@ -49,7 +49,8 @@ use site::{is_html, is_not_page, page_key, page_url, Site};
 pub struct CrawlArgs {
     /// Fetch at most this many pages of a live site (redirects and failures count; robots.txt
     /// and sitemaps do not).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_pages: usize,
 }
 
