@@ -1,6 +1,7 @@
 //! `linkscope audit http://127.0.0.1:PORT/`: a crawl of a small site served by the test itself
-//! (robots.txt, a sitemap index, redirects, a 404, files that are not pages, a loop, links off
-//! the site), checked by what the server was asked and what the report says.
+//! (robots.txt, a sitemap index, gzip-compressed sitemaps, redirects, a 404, files that are not
+//! pages, a loop, links off the site, one page written many ways, rate limits), checked by what
+//! the server was asked and what the report says.
 
 mod common;
 
@@ -11,9 +12,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{run, PROFILE};
+use flate2::write::GzEncoder;
+use flate2::Compression;
 
-/// What the server answers for a path: status, extra headers, body.
-type Answer = (u16, Vec<(String, String)>, String);
+/// What the server answers for a path: status, extra headers, body. The answer under
+/// `PATH#N` (when there is one) is the N-th request's for PATH, counted from 0.
+type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 that logs every request as `host path`.
 struct Server {
@@ -82,11 +86,18 @@ fn answer(stream: TcpStream, pages: &HashMap<String, Answer>, log: &Mutex<Vec<(S
             host = v.trim().to_owned();
         }
     }
-    log.lock()
-        .unwrap()
-        .push((format!("{host} {path}"), Instant::now()));
-    let not_found = (404, vec![], "<h1>Not found</h1>".to_owned());
-    let (status, headers, body) = pages.get(&path).unwrap_or(&not_found);
+    let asked = {
+        let mut log = log.lock().unwrap();
+        let line = format!("{host} {path}");
+        let asked = log.iter().filter(|r| r.0 == line).count();
+        log.push((line, Instant::now()));
+        asked
+    };
+    let not_found = (404, vec![], b"<h1>Not found</h1>".to_vec());
+    let (status, headers, body) = pages
+        .get(&format!("{path}#{asked}"))
+        .or_else(|| pages.get(&path))
+        .unwrap_or(&not_found);
     let mut head = format!(
         "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -100,23 +111,45 @@ fn answer(stream: TcpStream, pages: &HashMap<String, Answer>, log: &Mutex<Vec<(S
     head.push_str("\r\n");
     let mut stream = stream;
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.write_all(body);
 }
 
 fn page(body: &str) -> Answer {
-    (200, vec![], body.to_owned())
+    (200, vec![], body.as_bytes().to_vec())
 }
 
-fn typed(content_type: &str, body: &str) -> Answer {
+fn typed(content_type: &str, body: &[u8]) -> Answer {
     (
         200,
         vec![("Content-Type".into(), content_type.into())],
-        body.to_owned(),
+        body.to_vec(),
     )
 }
 
 fn redirect(status: u16, to: &str) -> Answer {
-    (status, vec![("Location".into(), to.into())], String::new())
+    (status, vec![("Location".into(), to.into())], Vec::new())
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A sitemap listing `urls` (`<urlset>`), or a sitemap index (`<sitemapindex>`) when `index`.
+fn sitemap(urls: &[String], index: bool) -> Vec<u8> {
+    let (root, entry) = match index {
+        true => ("sitemapindex", "sitemap"),
+        false => ("urlset", "url"),
+    };
+    let entries: String = urls
+        .iter()
+        .map(|u| format!("  <{entry}><loc>{u}</loc></{entry}>\n"))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?>\n<{root} xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{entries}</{root}>\n"
+    )
+    .into_bytes()
 }
 
 const TAGGED: &str = "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20";
@@ -133,32 +166,33 @@ fn blog(port: u16) -> HashMap<String, Answer> {
         "/robots.txt",
         typed(
             "text/plain",
-            &format!(
+            format!(
                 "User-agent: *\nDisallow: /\n\n\
                  User-agent: LinkScope\nDisallow: /private/\n\n\
                  Sitemap: {origin}/sitemap-index.xml\n"
-            ),
+            )
+            .as_bytes(),
         ),
     );
     add(
         "/sitemap-index.xml",
         typed(
             "application/xml",
-            &format!(
-                "<?xml version=\"1.0\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  \
-                 <sitemap><loc>{origin}/sitemap-posts.xml</loc></sitemap>\n</sitemapindex>\n"
-            ),
+            &sitemap(&[format!("{origin}/sitemap-posts.xml")], true),
         ),
     );
     add(
         "/sitemap-posts.xml",
         typed(
             "application/xml",
-            &format!(
-                "<?xml version=\"1.0\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  \
-                 <url><loc>{origin}/posts/orphan.html</loc></url>\n  \
-                 <url><loc>{origin}/private/draft.html</loc></url>\n  \
-                 <url><loc>{origin}/posts/kettle.html</loc></url>\n</urlset>\n"
+            &sitemap(
+                &[
+                    "/posts/orphan.html",
+                    "/private/draft.html",
+                    "/posts/kettle.html",
+                ]
+                .map(|p| format!("{origin}{p}")),
+                false,
             ),
         ),
     );
@@ -203,7 +237,7 @@ fn blog(port: u16) -> HashMap<String, Answer> {
         "/data/links",
         typed(
             "application/json",
-            &format!("{{\"link\": \"{UNTAGGED}9\"}}"),
+            format!("{{\"link\": \"{UNTAGGED}9\"}}").as_bytes(),
         ),
     );
     add(
@@ -214,7 +248,7 @@ fn blog(port: u16) -> HashMap<String, Answer> {
         "/private/draft.html",
         page(&format!("<a href=\"{UNTAGGED}\">x</a>")),
     );
-    add("/files/guide.pdf", typed("application/pdf", "%PDF-1.4"));
+    add("/files/guide.pdf", typed("application/pdf", b"%PDF-1.4"));
     add(
         "/offsite.html",
         page(&format!("<a href=\"{UNTAGGED}\">x</a>")),
@@ -268,6 +302,7 @@ fn crawls_the_site_politely_and_reports_each_finding_under_its_page() {
         "/sitemap-index.xml",
         "/sitemap-posts.xml",
         "/sitemap.xml",
+        "/sitemap.xml.gz",
         "/",
         "/posts/orphan.html",
         "/posts/kettle.html",
@@ -319,7 +354,7 @@ fn crawls_the_site_politely_and_reports_each_finding_under_its_page() {
             .unwrap()
             .strip_prefix(&server.url(""))
             .unwrap();
-        let body = &site[path].2;
+        let body = std::str::from_utf8(&site[path].2).unwrap();
         let href = f["href"].as_str().unwrap();
         let (line, column) = position(body, href);
         assert_eq!(
@@ -345,33 +380,29 @@ fn crawls_the_site_politely_and_reports_each_finding_under_its_page() {
 
 #[test]
 fn max_pages_bounds_the_crawl() {
-    // A site with endless pages: /n/1 links to /n/2, and so on.
+    // A site with many pages: /n/1 links to /n/2, and so on up to /n/49; each to a PDF too.
     let server = Server::start(|_| {
         (0..50)
             .map(|i| {
-                let body = format!(
-                    "<a href=\"/n/{}\">next</a> <a href=\"{UNTAGGED}\">x</a>",
-                    i + 1
-                );
+                let next = match i {
+                    49 => String::new(),
+                    _ => format!("<a href=\"/n/{}\">next</a>", i + 1),
+                };
+                let body =
+                    format!("{next} <a href=\"/n/{i}.pdf\">PDF</a> <a href=\"{UNTAGGED}\">x</a>");
                 (format!("/n/{i}"), page(&body))
             })
             .collect()
     });
-    let out = run(
-        &[
-            "audit",
-            &server.url("/n/0"),
-            "--profile",
-            PROFILE,
-            "--format",
-            "csv",
-            "--max-pages",
-            "3",
-            "--interval",
-            "0",
-        ],
-        None,
-    );
+    let from = |start: &str| {
+        let start = server.url(start);
+        let args = ["--format", "csv", "--max-pages", "3", "--interval", "0"];
+        run(
+            &[&["audit", &start, "--profile", PROFILE][..], &args].concat(),
+            None,
+        )
+    };
+    let out = from("/n/0");
     assert_eq!(out.code(), Some(0), "{}", out.err());
     let pages: Vec<String> = server
         .requests()
@@ -379,19 +410,28 @@ fn max_pages_bounds_the_crawl() {
         .filter(|r| r.contains("/n/"))
         .collect();
     assert_eq!(pages.len(), 3, "{pages:?}");
+    // The report alone on stdout; the summary on stderr.
     assert_eq!(out.out().lines().count(), 1 + 3, "{}", out.out());
     assert!(
-        out.err().contains("stopped at --max-pages 3"),
+        out.err().contains(
+            "read 3 pages (3 links to files that are not pages); stopped at --max-pages 3"
+        ),
         "{}",
         out.err()
     );
+    // The last three pages: within the bound (PDFs are not fetched, so not counted).
+    let out = from("/n/47");
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let err = out.err();
+    assert!(err.contains("read 3 pages (3 links to files"), "{err}");
+    assert!(!err.contains("stopped at"), "{err}");
 }
 
 #[test]
 fn nothing_is_fetched_when_robots_txt_is_unreachable() {
     let server = Server::start(|_| {
         let mut site = HashMap::new();
-        site.insert("/robots.txt".to_owned(), (503, vec![], String::new()));
+        site.insert("/robots.txt".to_owned(), (503, vec![], Vec::new()));
         site.insert(
             "/".to_owned(),
             page(&format!("<a href=\"{UNTAGGED}\">x</a>")),
@@ -406,11 +446,14 @@ fn nothing_is_fetched_when_robots_txt_is_unreachable() {
             PROFILE,
             "--interval",
             "0",
+            "--retries",
+            "1",
         ],
         None,
     );
     assert_eq!(out.code(), Some(2), "{}", out.err());
-    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
+    // Asked again once (--retries 1), then given up: nothing else is fetched.
+    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
     assert!(out.err().contains("robots.txt: HTTP 503"), "{}", out.err());
     assert!(out.out().is_empty());
 }
@@ -429,6 +472,33 @@ fn a_live_site_is_audited_alone() {
     );
     assert_eq!(out.code(), Some(2));
     assert!(out.err().contains("give one http(s) URL"), "{}", out.err());
+    // The cache is the live checks' alone.
+    let out = run(
+        &[
+            "audit",
+            "https://blog.example/",
+            "--profile",
+            PROFILE,
+            "--no-cache",
+        ],
+        None,
+    );
+    assert_eq!(out.code(), Some(2));
+    assert!(out.err().contains("need --live"), "{}", out.err());
+    // A crawl reads at least one page.
+    let out = run(
+        &[
+            "audit",
+            "https://blog.example/",
+            "--profile",
+            PROFILE,
+            "--max-pages",
+            "0",
+        ],
+        None,
+    );
+    assert_eq!(out.code(), Some(2));
+    assert!(out.err().contains("--max-pages"), "{}", out.err());
 }
 
 #[test]
@@ -477,7 +547,7 @@ fn a_crawl_delay_spaces_the_requests() {
                 (format!("/p/{i}"), page(&body))
             })
             .collect();
-        let robots = typed("text/plain", "User-agent: *\nCrawl-delay: 0.3\n");
+        let robots = typed("text/plain", b"User-agent: *\nCrawl-delay: 0.3\n");
         site.insert("/robots.txt".into(), robots);
         site
     });
@@ -504,4 +574,198 @@ fn a_crawl_delay_spaces_the_requests() {
     for pair in times.windows(2) {
         assert!(pair[1] - pair[0] >= Duration::from_millis(150), "{times:?}");
     }
+}
+
+/// The paths requested of `server`, sorted.
+fn paths(server: &Server) -> Vec<String> {
+    let host = format!("127.0.0.1:{} ", server.port);
+    let mut paths: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.strip_prefix(&host).unwrap_or(r).to_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// `(page, verdict)` of each finding of a JSON report.
+fn found(out: &common::Output) -> Vec<(String, String)> {
+    out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let field = |k: &str| f[k].as_str().unwrap().to_owned();
+            (field("file"), field("verdict"))
+        })
+        .collect()
+}
+
+fn crawl_json(server: &Server, extra: &[&str]) -> common::Output {
+    let start = server.url("/");
+    let mut args = vec![
+        "audit",
+        &start,
+        "--profile",
+        PROFILE,
+        "--format",
+        "json",
+        "--interval",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, None)
+}
+
+#[test]
+fn gzip_sitemaps_are_read_within_the_size_limit() {
+    let server = Server::start(|port| {
+        let origin = format!("http://127.0.0.1:{port}");
+        let mut site = HashMap::new();
+        let mut add = |path: &str, answer: Answer| site.insert(path.to_owned(), answer);
+        let robots = format!(
+            "User-agent: *\nAllow: /\nSitemap: {origin}/maps/index.xml.gz\n\
+             Sitemap: {origin}/maps/bomb.xml.gz\n"
+        );
+        add("/robots.txt", typed("text/plain", robots.as_bytes()));
+        // A compressed index naming a compressed sitemap, each with its own content type.
+        let index = sitemap(&[format!("{origin}/maps/posts.xml.gz")], true);
+        add(
+            "/maps/index.xml.gz",
+            typed("application/gzip", &gzip(&index)),
+        );
+        let posts = sitemap(&[format!("{origin}/a.html")], false);
+        add(
+            "/maps/posts.xml.gz",
+            typed("application/x-gzip", &gzip(&posts)),
+        );
+        // No /sitemap.xml, but a /sitemap.xml.gz.
+        let fallback = sitemap(&[format!("{origin}/b.html")], false);
+        add(
+            "/sitemap.xml.gz",
+            typed("application/octet-stream", &gzip(&fallback)),
+        );
+        // 4 KB that inflate to 4 MB, over --max-file-size.
+        let mut bomb = sitemap(&[format!("{origin}/c.html")], false);
+        bomb.extend(std::iter::repeat_n(b' ', 4 << 20));
+        add("/maps/bomb.xml.gz", typed("application/gzip", &gzip(&bomb)));
+        add("/", page("<title>Home</title>"));
+        for p in ["/a.html", "/b.html", "/c.html"] {
+            add(p, page(&format!("<a href=\"{UNTAGGED}\">x</a>")));
+        }
+        site
+    });
+    let out = crawl_json(&server, &["--max-file-size", "1M"]);
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let untagged = |p: &str| (server.url(p), "untagged".to_owned());
+    assert_eq!(found(&out), [untagged("/a.html"), untagged("/b.html")]);
+    let err = out.err();
+    assert!(
+        err.contains("/maps/bomb.xml.gz: over the limit of 1048576 bytes once decompressed"),
+        "{err}"
+    );
+    let mut expected = [
+        "/robots.txt",
+        "/maps/index.xml.gz",
+        "/maps/bomb.xml.gz",
+        "/maps/posts.xml.gz",
+        "/sitemap.xml",
+        "/sitemap.xml.gz",
+        "/",
+        "/a.html",
+        "/b.html",
+    ];
+    expected.sort();
+    assert_eq!(paths(&server), expected);
+}
+
+#[test]
+fn one_page_is_fetched_once_however_it_is_written() {
+    let server = Server::start(|port| {
+        let origin = format!("http://127.0.0.1:{port}");
+        let mut site = HashMap::new();
+        let mut add = |path: &str, answer: Answer| site.insert(path.to_owned(), answer);
+        let links: String = [
+            "/index.html",
+            "#top",
+            "/posts/",
+            "/posts/index.html#comments",
+            // https on a port that speaks http: an error if it were fetched.
+            &format!("https://127.0.0.1:{port}/posts/"),
+            // A redirect to a page already found.
+            "/old",
+            // A redirect to the same page at its preferred address: followed.
+            "/a/index.html",
+            // Round and round between two addresses of one page.
+            "/loop/",
+        ]
+        .iter()
+        .map(|h| format!("<a href=\"{h}\">x</a>\n"))
+        .collect();
+        add("/", page(&links));
+        let posts =
+            format!("<a href=\"{UNTAGGED}\">x</a> <a href=\"{origin}/index.html\">home</a>");
+        add("/posts/", page(&posts));
+        add("/old", redirect(301, "/posts/index.html"));
+        add("/a/index.html", redirect(301, "/a/"));
+        add("/a/", page(&format!("<a href=\"{UNTAGGED}\">x</a>")));
+        add("/loop/", redirect(302, "/loop/index.html"));
+        add("/loop/index.html", redirect(302, "/loop/"));
+        site
+    });
+    let out = crawl_json(&server, &[]);
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let mut expected = [
+        "/robots.txt",
+        "/sitemap.xml",
+        "/sitemap.xml.gz",
+        "/",
+        "/posts/",
+        "/old",
+        "/a/index.html",
+        "/a/",
+        "/loop/",
+        "/loop/index.html",
+    ];
+    expected.sort();
+    assert_eq!(paths(&server), expected);
+    let untagged = |p: &str| (server.url(p), "untagged".to_owned());
+    assert_eq!(found(&out), [untagged("/posts/"), untagged("/a/")]);
+    assert_eq!(out.json()["files"], 3, "/, /posts/ and /a/");
+    let err = out.err();
+    assert!(
+        err.contains("/loop/index.html: redirects round a loop"),
+        "{err}"
+    );
+    assert!(err.contains("read 3 pages (1 unreadable)"), "{err}");
+}
+
+#[test]
+fn rate_limited_pages_are_asked_again_after_retry_after() {
+    let server = Server::start(|_| {
+        let mut site = HashMap::new();
+        let mut add = |path: &str, answer: Answer| site.insert(path.to_owned(), answer);
+        let links = "<a href=\"/busy\">1</a> <a href=\"/limited\">2</a> <a href=\"/down\">3</a>";
+        add("/", page(links));
+        let wait = || vec![("Retry-After".to_owned(), "1".to_owned())];
+        add("/busy#0", (503, wait(), Vec::new()));
+        add("/busy", page(&format!("<a href=\"{UNTAGGED}\">x</a>")));
+        add("/limited#0", (429, wait(), Vec::new()));
+        add("/limited", page(&format!("<a href=\"{TAGGED}\">x</a>")));
+        add("/down", (503, vec![], Vec::new()));
+        site
+    });
+    let out = crawl_json(&server, &["--retries", "1"]);
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let pages: Vec<String> = found(&out).into_iter().map(|(page, _)| page).collect();
+    assert_eq!(pages, [server.url("/busy"), server.url("/limited")]);
+    for path in ["/busy", "/limited", "/down"] {
+        let times = server.times(path);
+        assert_eq!(times.len(), 2, "{path}: {:?}", server.requests());
+        // Retry-After: 1, and the policy's first backoff is 2 s.
+        assert!(times[1] - times[0] >= Duration::from_millis(1900), "{path}");
+    }
+    let err = out.err();
+    assert!(err.contains("/down: HTTP 503"), "{err}");
+    assert!(err.contains("read 3 pages (1 unreadable)"), "{err}");
 }

@@ -19,7 +19,7 @@ use linkscope::Marketplace;
 
 use crate::exit::Failure;
 use crate::net::cache::Cache;
-use crate::net::{accept_language, now_ms, Client, Get};
+use crate::net::{accept_language, now_ms, worth_retrying, Client, Get};
 use crate::term::diag;
 
 /// The live options of `audit` and `links`.
@@ -213,13 +213,7 @@ impl Live {
             let answer = self.client.retrying(&url, |_| {
                 self.tally.requests.fetch_add(1, Ordering::Relaxed);
                 let result = self.client.get(&url, &get, |_| false);
-                let retry = match &result {
-                    Ok(a) if a.status == 429 || a.status >= 500 => {
-                        Some(a.header("retry-after").map(str::to_owned))
-                    }
-                    Ok(_) => None,
-                    Err(e) => e.is_transient().then_some(None),
-                };
+                let retry = worth_retrying(&result);
                 (result, retry)
             });
             let done = match answer {

@@ -4,6 +4,7 @@
 // through SSL_CERT_FILE. No network.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -32,6 +33,26 @@ function page(name, hrefs) {
   const file = path.join(dir, name);
   writeFileSync(file, hrefs.map((h) => `<p><a href="${h.replace(/&/g, '&amp;')}">link</a></p>`).join('\n'));
   return file;
+}
+
+/** A small site on 127.0.0.1 (plain http) serving `pages` by path, logging the paths asked. */
+async function startSite(pages) {
+  const asked = [];
+  const server = http.createServer((req, res) => {
+    asked.push(req.url);
+    const body = pages[req.url];
+    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(body ?? 'not found');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    asked,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 /** linkscope with `args`, Amazon's hosts pointing at the emulator, a cache of its own. */
@@ -169,8 +190,12 @@ test('per-host concurrency and interval are kept; a 429 holds the host back for 
   amazon.reset();
   run = await linkscope(['audit', page('spaced.html', many.slice(0, 4)), '--profile', PROFILE, '--live', '--no-cache',
     '--interval', '0.3']);
+  // Measured where the requests arrive: a connection may take longer to open than the next one
+  // under load, so one gap may look shorter; none near zero, and three gaps of 0.3 s at least 0.85 s.
   const starts = amazon.log.map((e) => e.time);
-  for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 280, `gap ${starts[i] - starts[i - 1]} ms`);
+  assert.equal(starts.length, 4);
+  for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 200, `gap ${starts[i] - starts[i - 1]} ms`);
+  assert.ok(starts[3] - starts[0] >= 850, `${starts[3] - starts[0]} ms for three gaps`);
 
   amazon.reset();
   run = await linkscope(['audit', page('limited.html', ['https://www.amazon.fr/dp/B0RATELIM1', 'https://www.amazon.fr/dp/B0NOTFOUND']),
@@ -250,4 +275,36 @@ test('fix --expand: short links become your tagged link for their target; the re
   assert.equal(plain.code, 1);
   assert.match(plain.stderr, /--expand follows it/);
   assert.equal(amazon.log.length, 0, 'no request without --expand');
+});
+
+test('audit --live of a crawled site: its links get their health; the crawl asks only the site, the checks only Amazon', async () => {
+  const a = (href) => `<a href="${href.replace(/&/g, '&amp;')}">link</a>`;
+  const site = await startSite({
+    '/': `<title>Home</title>\n${a('/posts/lamp.html')} ${a('https://www.amazon.com/dp/B0AVAILABL?tag=mysite-20')}\n`,
+    '/posts/lamp.html': [a('https://www.amazon.com/dp/B0AVAILABL'), a('https://www.amazon.com/dp/B0NOTFOUND?tag=mysite-20'),
+      a('https://a.co/d/untagged'), a('/')].join('\n'),
+  });
+  amazon.reset();
+  try {
+    const run = await linkscope(['audit', `${site.origin}/`, '--profile', PROFILE, '--format', 'json', '--live',
+      '--interval', '0', '--no-cache', '--fail-on', 'notFound']);
+    assert.equal(run.code, 1, run.stderr);
+    const findings = JSON.parse(run.stdout).findings.map((f) => [f.file.slice(site.origin.length), f.href, f.verdict, f.health]);
+    assert.deepEqual(findings, [
+      ['/', 'https://www.amazon.com/dp/B0AVAILABL?tag=mysite-20', 'mine', 'available'],
+      ['/posts/lamp.html', 'https://www.amazon.com/dp/B0AVAILABL', 'untagged', 'available'],
+      ['/posts/lamp.html', 'https://www.amazon.com/dp/B0NOTFOUND?tag=mysite-20', 'mine', 'notFound'],
+      ['/posts/lamp.html', 'https://a.co/d/untagged', 'untagged', 'unavailable'],
+    ]);
+    assert.match(run.stderr, /read 2 pages/);
+    assert.match(run.stderr, /live: 3 products checked, 1 short links expanded/);
+    // The crawl asked the site alone, each page once.
+    assert.deepEqual([...site.asked].sort(), ['/', '/posts/lamp.html', '/robots.txt', '/sitemap.xml', '/sitemap.xml.gz']);
+    // The checks asked Amazon alone: each product once, at its bare URL, and the short link's host.
+    assert.deepEqual(amazon.log.map((e) => `${e.host}${e.path}`).sort(), ['a.co/d/untagged', 'www.amazon.com/dp/B0AVAILABL',
+      'www.amazon.com/dp/B0NOTFOUND', 'www.amazon.de/dp/B0UNAVAIL1']);
+    assertNoAffiliateRequest();
+  } finally {
+    await site.close();
+  }
 });

@@ -120,7 +120,7 @@ fn rows(source: &Source, profile: &Profile, options: &ScanOptions) -> FileResult
 /// Expands the short links and checks the products of every row (one plan for the whole run:
 /// a product linked from many pages is checked once), then fills in each row's live columns.
 /// A short link that reached a product takes its target's verdict.
-fn check_live(files: &mut [Vec<Row>], profile: &Profile, live: &Live) {
+pub fn check_live(files: &mut [Vec<Row>], profile: &Profile, live: &Live) {
     let mut plan = Plan::default();
     for row in files.iter().flatten() {
         plan.add_link(&row.finding.link);

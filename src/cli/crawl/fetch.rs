@@ -1,10 +1,15 @@
 //! What the crawl asks of an HTTP client ([`Fetch`]: one GET, redirects not followed, the body
 //! read only when wanted and only up to a limit), and its implementation over the CLI's shared
-//! HTTP layer ([`crate::net::Client`]: politeness per host, timeouts, TLS, proxies).
+//! HTTP layer ([`crate::net::Client`]: politeness per host, timeouts, TLS, proxies, and the
+//! live checks' retries after a 429, a 5xx, a timeout or a network error, `Retry-After`
+//! honoured). Also [`gunzip`], for compressed sitemaps.
 
+use std::io::Read;
+
+use flate2::read::MultiGzDecoder;
 use url::Url;
 
-use crate::net::{Client, Get};
+use crate::net::{worth_retrying, Client, Get};
 
 /// A response as the crawl needs it.
 #[derive(Debug, Default)]
@@ -24,6 +29,9 @@ pub struct Want<'a> {
     pub content: &'a (dyn Fn(&str) -> bool + Sync),
     /// A body longer than this is an error.
     pub max_body: u64,
+    /// Read binary bodies too (a gzip-compressed sitemap); otherwise a NUL byte in the body
+    /// ends the read early (the body is still returned, cut).
+    pub binary: bool,
 }
 
 /// One GET request, without following redirects. Errors are messages for the user
@@ -41,13 +49,19 @@ impl Fetch for Client {
             ..Get::page()
         };
         let mut body = Vec::new();
-        // The client reads a body before its headers are looked at: binary content (a NUL
-        // byte) stops the read at its first piece.
-        let answer = Client::get(self, url.as_str(), &get, |chunk| {
-            body.extend_from_slice(chunk);
-            !chunk.contains(&0)
-        })
-        .map_err(|e| e.to_string())?;
+        let answer = self
+            .retrying(url.as_str(), |_| {
+                body.clear();
+                // The client reads a body before its headers are looked at: binary content (a
+                // NUL byte) stops the read at its first piece unless it is wanted.
+                let result = Client::get(self, url.as_str(), &get, |chunk| {
+                    body.extend_from_slice(chunk);
+                    want.binary || !chunk.contains(&0)
+                });
+                let retry = worth_retrying(&result);
+                (result, retry)
+            })
+            .map_err(|e| e.to_string())?;
         let content_type = answer.header("content-type").map(str::to_owned);
         let wanted = (200..300).contains(&answer.status)
             && (want.content)(content_type.as_deref().unwrap_or(""));
@@ -63,5 +77,58 @@ impl Fetch for Client {
             content_type,
             body: wanted.then_some(body),
         })
+    }
+}
+
+/// Whether a body is gzip-compressed (its magic number).
+pub fn is_gzip(body: &[u8]) -> bool {
+    body.starts_with(&[0x1f, 0x8b])
+}
+
+/// A gzip-compressed body (`sitemap.xml.gz`) decompressed, at most `max` bytes of it: a small
+/// file that inflates to gigabytes (a gzip bomb) is an error, never more than `max` bytes of
+/// memory.
+pub fn gunzip(body: &[u8], max: u64) -> Result<Vec<u8>, String> {
+    let mut text = Vec::new();
+    MultiGzDecoder::new(body)
+        .take(max.saturating_add(1))
+        .read_to_end(&mut text)
+        .map_err(|e| format!("not a valid gzip file: {e}"))?;
+    if text.len() as u64 > max {
+        return Err(format!(
+            "over the limit of {max} bytes once decompressed (raise it with --max-file-size)"
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn gunzips_within_the_limit_and_refuses_a_bomb() {
+        let xml = b"<urlset><url><loc>https://blog.example/a</loc></url></urlset>";
+        let packed = gzip(xml);
+        assert!(is_gzip(&packed) && !is_gzip(xml));
+        assert_eq!(gunzip(&packed, 1 << 20).unwrap(), xml);
+        assert_eq!(gunzip(&packed, xml.len() as u64).unwrap(), xml);
+        // 16 MB of zeros packed into about 16 KB: stopped at the limit.
+        let bomb = gzip(&vec![0; 16 << 20]);
+        assert!(bomb.len() < 32 << 10, "{}", bomb.len());
+        let err = gunzip(&bomb, 1 << 20).unwrap_err();
+        assert!(err.contains("once decompressed"), "{err}");
+        assert!(gunzip(&packed[..packed.len() / 2], 1 << 20)
+            .unwrap_err()
+            .contains("not a valid gzip file"));
     }
 }

@@ -2,14 +2,16 @@
 //!
 //! The crawl reads robots.txt first (the group for `linkscope`, else `*`; unreachable means
 //! nothing may be fetched), then the sitemaps (robots.txt's `Sitemap:` lines and
-//! `/sitemap.xml`, sitemap indexes followed), then the start page and the same-site links of
-//! every page read, breadth first, each URL once, up to `--max-pages`. Redirects are followed
-//! only on the site, links that name files that are not pages (images, PDFs, feeds) are not
-//! fetched, and a response that is not HTML is not kept. Pages are fetched on a few threads
-//! through the CLI's shared HTTP layer ([`crate::net`], polite per host: `--concurrency`,
-//! `--interval`, `--timeout`; a robots.txt `Crawl-delay` slows it further); the findings are
-//! reported in the order the pages were found, each under its page's URL with its line and
-//! column in the HTML as served.
+//! `/sitemap.xml`, else `/sitemap.xml.gz`; sitemap indexes followed, gzip-compressed sitemaps
+//! decompressed within the size limit), then the start page and the same-site links of every
+//! page read, breadth first, each page once (one [`page_key`] however a link writes it), up to
+//! `--max-pages`. Redirects are followed only on the site, links that name files that are not
+//! pages (images, PDFs, feeds) are not fetched, and a response that is not HTML is not kept.
+//! Pages are fetched on a few threads through the CLI's shared HTTP layer ([`crate::net`],
+//! polite per host: `--concurrency`, `--interval`, `--timeout`, `--retries`; a robots.txt
+//! `Crawl-delay` slows it further); the findings are reported in the order the pages were found,
+//! each under its page's URL with its line and column in the HTML as served. With `--live`, the
+//! Amazon links of every page are checked once the crawl is over, as a folder's are.
 
 mod fetch;
 mod robots;
@@ -27,25 +29,28 @@ use linkscope::extract::{decode, extract, SourceFormat};
 use linkscope::health::Policy;
 use linkscope::Profile;
 
-use crate::commands::audit::FailOn;
+use crate::commands::audit::{check_live, FailOn};
 use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
-use crate::live::LiveArgs;
+use crate::live::{Live, LiveArgs};
 use crate::net::Client;
 use crate::output::{AuditFormat, Row, Spool};
 use crate::scan::{scan_bytes, Origin, Scanned};
 use crate::term::{diag, printable};
 
+use fetch::{gunzip, is_gzip};
 pub use fetch::{Fetch, Response, Want};
 use robots::Robots;
-use site::{is_html, is_not_page, page_url, Site};
+use site::{is_html, is_not_page, page_key, page_url, Site};
 
-/// How a crawl is bounded (`audit URL`'s own flag; `--concurrency`, `--interval` and
-/// `--timeout` are the live checks' and apply to the crawl too).
+/// How a crawl is bounded (`audit URL`'s own flag; `--concurrency`, `--interval`, `--timeout`
+/// and `--retries` are the live checks' and apply to the crawl too).
 #[derive(clap::Args, Debug, Clone)]
 pub struct CrawlArgs {
-    /// Crawl at most this many pages of a live site.
-    #[arg(long, default_value_t = 500)]
+    /// Fetch at most this many pages of a live site (redirects and failures count; robots.txt
+    /// and sitemaps do not).
+    #[arg(long, default_value_t = 500,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_pages: usize,
 }
 
@@ -80,19 +85,22 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
         .ok()
         .filter(|u| u.host_str().is_some())
         .ok_or_else(|| Failure(format!("not a site's address: {}", run.start)))?;
-    if live.live {
-        return Err(Failure(
-            "--live checks the links of files; a live site's crawl does not take it".into(),
-        ));
+    // The other live options are the crawl's too.
+    if !live.live && (live.no_cache || live.cache_dir.is_some()) {
+        return Err(Failure("--no-cache and --cache-dir need --live".into()));
     }
-    let mut fail_on = Vec::new();
+    let (mut fail_on, mut fail_health) = (Vec::new(), Vec::new());
     for f in run.fail_on {
         match f {
             FailOn::Verdict(v) => fail_on.push(*v),
+            FailOn::Health(h) if live.live => fail_health.push(*h),
             FailOn::Health(h) => return Err(Failure(format!("--fail-on {h}: needs --live"))),
         }
     }
     let profile = load_profile(run.profile)?;
+    // With --live, Amazon is asked about the links found once the crawl is over (only Amazon,
+    // through a client of its own).
+    let checks = live.live.then(|| Live::new(live)).transpose()?;
     let policy = live.policy();
     let client = Client::new(&policy).map_err(Failure)?;
     let options = CrawlOptions {
@@ -126,7 +134,7 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
         .map_err(Failure)?,
         _ => client,
     };
-    let mut report = Spool::new(run.format, &fail_on, false)?;
+    let mut report = Spool::new(run.format, &fail_on, checks.is_some())?;
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr())
     } else {
@@ -137,10 +145,14 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut write_error = None;
+    // With --live, the rows wait for the checks (one plan for the whole site).
+    let mut held: Vec<Vec<Row>> = Vec::new();
     let tally = crawl(&client, &options, robots, &profile, |event| match event {
         Event::Page(url, rows) => {
             progress.set_message(printable(url.as_str()).into_owned());
-            if write_error.is_none() {
+            if checks.is_some() {
+                held.push(rows);
+            } else if write_error.is_none() {
                 write_error = report.file(rows).err();
             }
         }
@@ -151,9 +163,6 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
         }
     });
     progress.finish_and_clear();
-    if let Some(e) = write_error {
-        return Err(Failure(format!("cannot write the report: {e}")));
-    }
     diag(&tally.describe(args.max_pages));
     if tally.pages == 0 {
         return Err(Failure(format!(
@@ -161,7 +170,21 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
             options.start
         )));
     }
-    report.finish(None)
+    let mut failed_health = false;
+    if let Some(checks) = &checks {
+        check_live(&mut held, &profile, checks);
+        failed_health = held.iter().flatten().any(|r| {
+            let state = r.live.as_ref().and_then(|l| l.health);
+            state.is_some_and(|s| fail_health.contains(&s))
+        });
+        for rows in held {
+            write_error = write_error.or_else(|| report.file(rows).err());
+        }
+    }
+    if let Some(e) = write_error {
+        return Err(Failure(format!("cannot write the report: {e}")));
+    }
+    report.finish(failed_health.then_some("--fail-on health"))
 }
 
 pub struct CrawlOptions {
@@ -255,7 +278,11 @@ struct Crawler<'a, F> {
     site: Site,
     /// robots.txt per origin (`https://blog.example`).
     robots: HashMap<String, Robots>,
+    /// Pages found ([`page_key`]): each is fetched once, however its links write it.
     seen: HashSet<String>,
+    /// URLs taken in, exactly as written (a redirect to the same page under another address
+    /// is followed once, never round a loop).
+    taken: HashSet<String>,
     frontier: Vec<Target>,
     tally: Tally,
 }
@@ -276,6 +303,7 @@ pub fn crawl<F: Fetch>(
         site: Site::of(&options.start),
         robots: HashMap::from([(origin, robots)]),
         seen: HashSet::new(),
+        taken: HashSet::new(),
         frontier: Vec::new(),
         tally: Tally::default(),
     };
@@ -343,6 +371,7 @@ fn visit<F: Fetch>(fetch: &F, url: &Url, max_body: u64, profile: &Profile) -> Vi
     let want = Want {
         content: &|t| t.is_empty() || is_html(t),
         max_body,
+        binary: false,
     };
     let response = match fetch.get(url, &want) {
         Ok(r) => r,
@@ -373,21 +402,34 @@ impl<F: Fetch> Crawler<'_, F> {
     /// Adds a URL to the frontier when it is a page of the site, new, allowed and within
     /// `--max-pages`.
     fn enqueue(&mut self, url: Url, from: Option<usize>, on_event: &mut impl FnMut(Event)) {
-        if !self.site.contains(&url) || self.seen.contains(url.as_str()) {
-            return;
+        if self.site.contains(&url) && !self.seen.contains(&page_key(&url)) {
+            self.take(url, from, on_event);
         }
-        if self.frontier.len() >= self.options.max_pages {
+    }
+
+    /// Adds a URL of the site to the frontier when not taken before, allowed and within
+    /// `--max-pages` (which counts the URLs fetched as pages, redirects and failures included).
+    /// Whether it was new.
+    fn take(&mut self, url: Url, from: Option<usize>, on_event: &mut impl FnMut(Event)) -> bool {
+        if self.taken.contains(url.as_str()) {
+            return false;
+        }
+        // Files that are not pages are never fetched: not counted against --max-pages.
+        let not_page = is_not_page(&url);
+        if !not_page && self.frontier.len() >= self.options.max_pages {
             self.tally.cut = true;
-            return;
+            return true;
         }
-        self.seen.insert(url.as_str().to_owned());
-        if is_not_page(&url) {
+        self.taken.insert(url.as_str().to_owned());
+        self.seen.insert(page_key(&url));
+        if not_page {
             self.tally.not_html += 1;
         } else if !self.allowed(&url, on_event) {
             self.tally.disallowed += 1;
         } else {
             self.frontier.push(Target { url, from });
         }
+        true
     }
 
     /// Whether the origin's robots.txt lets Linkscope fetch `url` (read on first use).
@@ -437,6 +479,7 @@ impl<F: Fetch> Crawler<'_, F> {
             let want = Want {
                 content: &|_| true,
                 max_body: self.options.max_body,
+                binary: true,
             };
             let body = match get_on_site(self.fetch, &self.site, &url, &want) {
                 Ok(Response {
@@ -444,8 +487,15 @@ impl<F: Fetch> Crawler<'_, F> {
                     body: Some(body),
                     ..
                 }) => body,
-                // A site without /sitemap.xml is no news.
-                Ok(Response { status: 404, .. }) if !listed => continue,
+                // A site without /sitemap.xml is no news; it may have /sitemap.xml.gz.
+                Ok(Response { status: 404, .. }) if !listed => {
+                    if url.path() == "/sitemap.xml" {
+                        if let Ok(gz) = url.join("/sitemap.xml.gz") {
+                            queue.push((gz, false));
+                        }
+                    }
+                    continue;
+                }
                 Ok(r) => {
                     on_event(Event::Warning(format!("{url}: HTTP {}", r.status)));
                     continue;
@@ -455,12 +505,18 @@ impl<F: Fetch> Crawler<'_, F> {
                     continue;
                 }
             };
-            if body.starts_with(&[0x1f, 0x8b]) {
-                on_event(Event::Warning(format!(
-                    "{url}: a compressed sitemap: not read"
-                )));
-                continue;
-            }
+            // `sitemap.xml.gz`, or any sitemap sent compressed without saying so in
+            // Content-Encoding (which the client decodes itself).
+            let body = match is_gzip(&body) {
+                true => match gunzip(&body, self.options.max_body) {
+                    Ok(text) => text,
+                    Err(e) => {
+                        on_event(Event::Warning(format!("{url}: {e}")));
+                        continue;
+                    }
+                },
+                false => body,
+            };
             let text = match decode(&body, SourceFormat::Xml) {
                 Ok(d) => d.text.into_owned(),
                 Err(e) => {
@@ -505,6 +561,16 @@ impl<F: Fetch> Crawler<'_, F> {
                 }
             }
             Visit::Redirect(location) => match page_url(&url, &location) {
+                // The same page at its preferred address (https, with or without `www.`,
+                // without `index.html`): fetched there, unless that goes round a loop.
+                Some(next) if self.site.contains(&next) && page_key(&next) == page_key(&url) => {
+                    if !self.take(next, Some(i), on_event) {
+                        self.tally.failed += 1;
+                        let text = format!("redirects round a loop ({location}): not read");
+                        self.warn(i, &text, on_event);
+                    }
+                }
+                // Another page: fetched unless it was found before.
                 Some(next) if self.site.contains(&next) => self.enqueue(next, Some(i), on_event),
                 _ => {
                     self.tally.failed += 1;
@@ -545,6 +611,7 @@ fn read_robots(
     let want = Want {
         content: &|_| true,
         max_body: MAX_ROBOTS,
+        binary: false,
     };
     match get_on_site(fetch, site, &robots_url, &want) {
         Ok(r) => match (r.status, r.body) {

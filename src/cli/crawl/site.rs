@@ -44,6 +44,25 @@ pub fn page_url(base: &Url, href: &str) -> Option<Url> {
     Some(url)
 }
 
+/// The crawl's key for a page, one per page however it is written: the host without `www.`,
+/// the port, the path without a final `index.html` / `index.htm`, the query (when not empty);
+/// no scheme and no fragment. `http://www.blog.example/posts/index.html#top` and
+/// `https://blog.example/posts/` are one page, fetched once.
+pub fn page_key(url: &Url) -> String {
+    let mut path = url.path();
+    for index in ["index.html", "index.htm"] {
+        if let Some(dir) = path.strip_suffix(index).filter(|d| d.ends_with('/')) {
+            path = dir;
+        }
+    }
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let query = match url.query() {
+        Some(q) if !q.is_empty() => format!("?{q}"),
+        _ => String::new(),
+    };
+    format!("{}{port}{path}{query}", bare_host(url))
+}
+
 /// File name extensions that are never HTML pages: such links are not fetched.
 const NOT_PAGES: &[&str] = &[
     "7z", "avi", "bmp", "css", "csv", "dmg", "doc", "docx", "eot", "epub", "exe", "flac", "gif",
@@ -116,6 +135,40 @@ mod tests {
         assert!(is_not_page(&url("https://blog.example/guide.PDF")));
         assert!(!is_not_page(&url("https://blog.example/posts/")));
         assert!(!is_not_page(&url("https://blog.example/post.html?x=a.pdf")));
+    }
+
+    #[test]
+    fn one_key_per_page() {
+        let key = |s| page_key(&url(s));
+        let home = key("https://blog.example/");
+        for same in [
+            "http://blog.example/",
+            "https://www.blog.example",
+            "http://WWW.Blog.Example/index.html",
+            "https://blog.example/index.htm#top",
+            "https://blog.example/?",
+            "https://blog.example:443/",
+        ] {
+            assert_eq!(key(same), home, "{same}");
+        }
+        assert_eq!(
+            key("http://www.blog.example/posts/index.html?page=2#c"),
+            key("https://blog.example/posts/?page=2")
+        );
+        for other in [
+            "https://blog.example/posts/",
+            "https://blog.example/?page=2",
+            "https://blog.example:8443/",
+            "https://blog.example/myindex.html",
+            "https://shop.blog.example/",
+        ] {
+            assert_ne!(key(other), home, "{other}");
+        }
+        // A folder and a file of the same name may be two pages.
+        assert_ne!(
+            key("https://blog.example/posts"),
+            key("https://blog.example/posts/")
+        );
     }
 
     #[test]

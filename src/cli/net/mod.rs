@@ -17,8 +17,9 @@
 //!   sink returns `false` or [`Get::body_cap`] bytes were read (the rest is never downloaded),
 //!   gzip and brotli decoded. Returns the [`Answer`] (status, final URL, headers, bytes read) or
 //!   a [`NetError`] (timeout, network, too many redirects, bad URL).
-//! - [`Client::retrying`]: runs an attempt again while the caller says to, after
-//!   [`Policy::retry_delay`] (honouring `Retry-After`).
+//! - [`Client::retrying`]: runs an attempt again while the caller says to ([`worth_retrying`]
+//!   for a plain GET), after [`Policy::retry_delay`] (honouring `Retry-After`), bounded by
+//!   `--retries`.
 //! - Politeness ([`Policy`]): at most `per_host_concurrency` requests in flight per host,
 //!   `min_interval_ms` between their starts, a host-wide pause after a 429 or a 503 with
 //!   `Retry-After`, `timeout_ms` per request (headers and body).
@@ -304,7 +305,7 @@ impl Client {
     }
 
     /// Runs `attempt` (given the retry number, 0 first) until it says not to retry (`None`) or
-    /// the policy gives up. `Some(retry_after)` asks for another try.
+    /// the policy gives up. `Some(retry_after)` asks for another try (see [`worth_retrying`]).
     pub fn retrying<T>(
         &self,
         url: &str,
@@ -349,6 +350,19 @@ impl Client {
 
     fn io_error(&self, e: io::Error) -> NetError {
         self.net_error(ureq::Error::from(e))
+    }
+}
+
+/// Whether a GET is worth trying again, and with what `Retry-After`: after a 429 or a 5xx
+/// (`Some(header)`), a timeout or a network error (`Some(None)`); not after any other answer.
+/// The live checks' short-link expansions and the crawl's requests take this rule.
+pub fn worth_retrying(result: &Result<Answer, NetError>) -> Option<Option<String>> {
+    match result {
+        Ok(a) if a.status == 429 || a.status >= 500 => {
+            Some(a.header("retry-after").map(str::to_owned))
+        }
+        Ok(_) => None,
+        Err(e) => e.is_transient().then_some(None),
     }
 }
 
@@ -397,6 +411,34 @@ mod tests {
             accept_language(m("amazon.co.jp")),
             "ja-JP,ja;q=0.9,en;q=0.5"
         );
+    }
+
+    #[test]
+    fn retries_rate_limits_server_errors_and_transient_failures() {
+        let answer = |status: u16, retry_after: Option<&str>| {
+            Ok(Answer {
+                status,
+                headers: retry_after
+                    .map(|v| vec![("retry-after".to_owned(), v.to_owned())])
+                    .unwrap_or_default(),
+                ..Answer::default()
+            })
+        };
+        assert_eq!(
+            worth_retrying(&answer(429, Some("7"))),
+            Some(Some("7".to_owned()))
+        );
+        assert_eq!(worth_retrying(&answer(503, None)), Some(None));
+        assert_eq!(worth_retrying(&answer(500, None)), Some(None));
+        for status in [200, 301, 404, 410] {
+            assert_eq!(worth_retrying(&answer(status, Some("7"))), None, "{status}");
+        }
+        let timeout = NetError::Timeout(Duration::from_secs(1));
+        assert_eq!(worth_retrying(&Err(timeout)), Some(None));
+        let reset = NetError::Network("connection reset".into());
+        assert_eq!(worth_retrying(&Err(reset)), Some(None));
+        assert_eq!(worth_retrying(&Err(NetError::TooManyRedirects)), None);
+        assert_eq!(worth_retrying(&Err(NetError::BadUrl("x".into()))), None);
     }
 
     #[test]
