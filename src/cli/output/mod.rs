@@ -117,7 +117,17 @@ impl<W: Write> ReportWriter<W> {
 
     /// The findings of one file.
     pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.end_file();
+        self.rows(rows)
+    }
+
+    /// A file has been read (its rows given by [`ReportWriter::rows`]).
+    pub fn end_file(&mut self) {
         self.files += 1;
+    }
+
+    /// Findings of the current file.
+    pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
         for row in rows {
             self.summary.add(row.finding.verdict);
             let state = row.live.as_ref().and_then(|l| l.health);
@@ -130,8 +140,8 @@ impl<W: Write> ReportWriter<W> {
                 AuditFormat::Table => self.table.push(table::bounded(row)),
                 AuditFormat::Json => {
                     let sep = if self.written { "," } else { "" };
-                    let json = serde_json::to_string(&row)?;
-                    write!(self.out, "{sep}\n    {json}")?;
+                    write!(self.out, "{sep}\n    ")?;
+                    serde_json::to_writer(&mut self.out, &row)?;
                     self.written = true;
                 }
                 AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
@@ -228,6 +238,16 @@ impl Spool {
     /// The findings of one source.
     pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
         self.writer.file(rows)
+    }
+
+    /// Findings of the current source, a part at a time.
+    pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.writer.rows(rows)
+    }
+
+    /// The current source is done.
+    pub fn end_file(&mut self) {
+        self.writer.end_file();
     }
 
     /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
