@@ -87,30 +87,22 @@ pub fn scan_rows(
     let format = source.format();
     let decoded =
         decode_as(&bytes, format, None).map_err(|e| format!("cannot decode {name}: {e}"))?;
-    let doc = extract(format, &decoded.text);
+    let mut doc = extract(format, &decoded.text);
     let base = base_url(doc.base.as_deref(), page.as_deref());
     let mut offsets = Offsets::new(&decoded);
-    for links in doc
-        .links
-        .chunks(PART)
-        .chain(doc.links.is_empty().then_some(&[][..]))
-    {
-        let audit = linkscope::audit(
-            profile,
-            base.as_deref(),
-            hrefs(links, base.as_deref()).iter().map(|h| &**h),
-        );
+    if doc.links.is_empty() {
+        emit(Vec::new());
+    }
+    for links in doc.links.chunks_mut(PART) {
+        let hrefs = hrefs(links, base.as_deref());
+        let audit = linkscope::audit(profile, base.as_deref(), hrefs.iter().map(|h| &**h));
+        drop(hrefs);
         let spans: Vec<(usize, usize)> = links.iter().map(|l| offsets.next(&l.span)).collect();
-        emit(
-            audit
-                .findings
-                .into_iter()
-                .map(|finding| {
-                    let i = finding.index;
-                    row(&name, &links[i], spans[i], &doc.items, finding)
-                })
-                .collect(),
-        );
+        let rows = audit.findings.into_iter().map(|finding| {
+            let i = finding.index;
+            row(&name, &mut links[i], spans[i], &doc.items, finding)
+        });
+        emit(rows.collect());
     }
     Ok(())
 }
@@ -160,22 +152,25 @@ impl Scanned {
     pub fn into_rows(self) -> Vec<Row> {
         let Scanned {
             name,
-            doc,
+            mut doc,
             findings,
             offsets,
             ..
         } = self;
         findings
             .into_iter()
-            .map(|f| row(&name, &doc.links[f.index], offsets[f.index], &doc.items, f))
+            .map(|f| {
+                let (i, items) = (f.index, &doc.items);
+                row(&name, &mut doc.links[i], offsets[i], items, f)
+            })
             .collect()
     }
 }
 
-/// The report's row of a finding.
+/// The report's row of a finding (its link's URL moves into it).
 fn row(
     name: &str,
-    link: &SourceLink,
+    link: &mut SourceLink,
     (start, end): (usize, usize),
     items: &[Item],
     finding: Finding,
@@ -186,7 +181,7 @@ fn row(
         column: link.column,
         start,
         end,
-        href: link.url.clone(),
+        href: std::mem::take(&mut link.url),
         item: link.item.and_then(|i| items.get(i)).cloned(),
         finding,
         live: None,

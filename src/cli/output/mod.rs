@@ -81,6 +81,8 @@ pub struct ReportWriter<W: Write> {
     table: Vec<Row>,
     /// SARIF's text after the results.
     sarif_tail: String,
+    /// JSON rows, serialized a part at a time.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -112,6 +114,7 @@ impl<W: Write> ReportWriter<W> {
             written: false,
             table: Vec::new(),
             sarif_tail,
+            buf: Vec::new(),
         })
     }
 
@@ -139,9 +142,9 @@ impl<W: Write> ReportWriter<W> {
             match self.format {
                 AuditFormat::Table => self.table.push(table::bounded(row)),
                 AuditFormat::Json => {
-                    let sep = if self.written { "," } else { "" };
-                    write!(self.out, "{sep}\n    ")?;
-                    serde_json::to_writer(&mut self.out, &row)?;
+                    let sep: &[u8] = if self.written { b",\n    " } else { b"\n    " };
+                    self.buf.extend_from_slice(sep);
+                    serde_json::to_writer(&mut self.buf, &row)?;
                     self.written = true;
                 }
                 AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
@@ -163,6 +166,8 @@ impl<W: Write> ReportWriter<W> {
                 }
             }
         }
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         Ok(())
     }
 
