@@ -255,3 +255,54 @@ fn real_sites_every_amazon_link_found() {
     );
     assert_eq!(o.code(), Some(1));
 }
+
+/// A page with more links than are audited at a time, between pages with none and with few:
+/// every finding is reported once, in the sources' order and then the page's, with its line,
+/// column and byte range, and every file is counted once.
+#[test]
+fn a_large_page_streams_out_in_order() {
+    let dir = TempDir::new("large-page");
+    let mut page = String::new();
+    let mut expected = Vec::new();
+    for i in 0..10_000 {
+        let untagged = format!("//www.amazon.com/dp/B0{i:08}");
+        let line =
+            format!("<p>é <a href=/blog/{i}>x</a> <a href=\"{untagged}?a=1&amp;b=2\">k</a>\n");
+        let at = line.find(&untagged).unwrap();
+        let column = line[..at].chars().count() + 1;
+        expected.push(("b.html".to_owned(), i + 1, column, page.len() + at));
+        page.push_str(&line);
+    }
+    dir.file("a.html", "<p>no links</p>");
+    dir.file("b.html", &page);
+    dir.file("c.md", LINK);
+    expected.push(("c.md".into(), 1, 5, 4));
+    let out = audit(&[dir.path()]);
+    assert_eq!(out.code(), Some(0), "{}", out.err());
+    let report = out.json();
+    assert_eq!(report["files"], 3);
+    let found: Vec<(String, usize, usize, usize)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_owned();
+            let n = |k: &str| f[k].as_u64().unwrap() as usize;
+            (file, n("line"), n("column"), n("start"))
+        })
+        .collect();
+    assert_eq!(found, expected);
+    let first = &report["findings"][0];
+    assert_eq!(first["href"], "//www.amazon.com/dp/B000000000?a=1&b=2");
+    let span = |k: &str| first[k].as_u64().unwrap() as usize;
+    assert_eq!(
+        &page[span("start")..span("end")],
+        "//www.amazon.com/dp/B000000000?a=1&amp;b=2"
+    );
+}

@@ -1,6 +1,7 @@
 //! Reading one source and auditing its links: what `audit` reports and `fix` rewrites. Sources
 //! are scanned on all cores, results kept in the sources' order.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -9,7 +10,7 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use linkscope::extract::{decode_as, extract, Document, SourceFormat};
+use linkscope::extract::{decode_as, extract, Decoded, Document, Item, SourceFormat, SourceLink};
 use linkscope::{Finding, Profile};
 
 use crate::input::{read_file, read_stdin};
@@ -41,6 +42,21 @@ pub struct Scanned {
 }
 
 pub fn scan(source: &Source, profile: &Profile, options: &ScanOptions) -> Result<Scanned, String> {
+    let (name, bytes, page) = read(source, options)?;
+    let from = Origin {
+        format: source.format(),
+        charset: None,
+        page: page.as_deref(),
+    };
+    scan_bytes(name, bytes, &from, profile)
+}
+
+/// A source's name, bytes, and the address its relative links resolve against:
+/// `--base-url`, else the file itself (where they can never be Amazon's).
+fn read(
+    source: &Source,
+    options: &ScanOptions,
+) -> Result<(String, Vec<u8>, Option<String>), String> {
     let name = source.name();
     let hint = " (raise it with --max-file-size)";
     let bytes = match source {
@@ -48,18 +64,47 @@ pub fn scan(source: &Source, profile: &Profile, options: &ScanOptions) -> Result
         Source::Stdin => read_stdin(options.max_file_size),
     }
     .map_err(|e| format!("cannot read {name}: {e}"))?;
-    // Relative links resolve against `--base-url`, else the file itself (where they can never
-    // be Amazon's).
     let page = match source {
         Source::File(path, _) => options.base_url.clone().or_else(|| file_url(path)),
         Source::Stdin => options.base_url.clone(),
     };
-    let from = Origin {
-        format: source.format(),
-        charset: None,
-        page: page.as_deref(),
-    };
-    scan_bytes(name, bytes, &from, profile)
+    Ok((name, bytes, page))
+}
+
+/// How many links are audited at a time by [`scan_rows`].
+const PART: usize = 4096;
+
+/// [`scan`] for a report: the rows of the source's Amazon links in source order, handed to
+/// `emit` a part at a time (at least one part, maybe empty), so that the findings of a large
+/// page are never all held at once.
+pub fn scan_rows(
+    source: &Source,
+    profile: &Profile,
+    options: &ScanOptions,
+    emit: &mut dyn FnMut(Vec<Row>),
+) -> Result<(), String> {
+    let (name, bytes, page) = read(source, options)?;
+    let format = source.format();
+    let decoded =
+        decode_as(&bytes, format, None).map_err(|e| format!("cannot decode {name}: {e}"))?;
+    let mut doc = extract(format, &decoded.text);
+    let base = base_url(doc.base.as_deref(), page.as_deref());
+    let mut offsets = Offsets::new(&decoded);
+    if doc.links.is_empty() {
+        emit(Vec::new());
+    }
+    for links in doc.links.chunks_mut(PART) {
+        let hrefs = hrefs(links, base.as_deref());
+        let audit = linkscope::audit(profile, base.as_deref(), hrefs.iter().map(|h| &**h));
+        drop(hrefs);
+        let spans: Vec<(usize, usize)> = links.iter().map(|l| offsets.next(&l.span)).collect();
+        let rows = audit.findings.into_iter().map(|finding| {
+            let i = finding.index;
+            row(&name, &mut links[i], spans[i], &doc.items, finding)
+        });
+        emit(rows.collect());
+    }
+    Ok(())
 }
 
 /// How to read a source's bytes: its format, the charset its server sent, and the address
@@ -79,32 +124,15 @@ pub fn scan_bytes(
 ) -> Result<Scanned, String> {
     let decoded = decode_as(&bytes, from.format, from.charset)
         .map_err(|e| format!("cannot decode {name}: {e}"))?;
-    let text = &decoded.text;
-    let doc = extract(from.format, text);
+    let doc = extract(from.format, &decoded.text);
     let base = base_url(doc.base.as_deref(), from.page);
-    let https_default = !base
-        .as_deref()
-        .is_some_and(|b| b.starts_with("http:") || b.starts_with("https:"));
-    // Protocol-relative links (`//www.amazon.com/…`) in a file read from disk are https.
-    let hrefs: Vec<String> = doc
-        .links
-        .iter()
-        .map(|l| match l.url.trim_start().strip_prefix("//") {
-            Some(rest) if https_default => format!("https://{rest}"),
-            _ => l.url.clone(),
-        })
-        .collect();
-    let audit = linkscope::audit(profile, base.as_deref(), hrefs.iter().map(String::as_str));
-    // Byte ranges in the file, counted on from one link to the next.
-    let mut offsets = Vec::with_capacity(doc.links.len());
-    let (mut text_at, mut file_at) = (0, decoded.bom);
-    for link in &doc.links {
-        let start = link.span.start.max(text_at);
-        file_at += decoded.encoded_len(text.get(text_at..start).unwrap_or(""));
-        text_at = start;
-        let len = decoded.encoded_len(text.get(link.span.clone()).unwrap_or(""));
-        offsets.push((file_at, file_at + len));
-    }
+    let audit = linkscope::audit(
+        profile,
+        base.as_deref(),
+        hrefs(&doc.links, base.as_deref()).iter().map(|h| &**h),
+    );
+    let mut at = Offsets::new(&decoded);
+    let offsets = doc.links.iter().map(|l| at.next(&l.span)).collect();
     let (encoding, same_bytes) = (decoded.encoding, decoded.same_bytes);
     drop(decoded);
     Ok(Scanned {
@@ -124,29 +152,79 @@ impl Scanned {
     pub fn into_rows(self) -> Vec<Row> {
         let Scanned {
             name,
-            doc,
+            mut doc,
             findings,
             offsets,
             ..
         } = self;
         findings
             .into_iter()
-            .map(|finding| {
-                let link = &doc.links[finding.index];
-                let (start, end) = offsets[finding.index];
-                Row {
-                    file: name.clone(),
-                    line: link.line,
-                    column: link.column,
-                    start,
-                    end,
-                    href: link.url.clone(),
-                    item: link.item.and_then(|i| doc.items.get(i)).cloned(),
-                    finding,
-                    live: None,
-                }
+            .map(|f| {
+                let (i, items) = (f.index, &doc.items);
+                row(&name, &mut doc.links[i], offsets[i], items, f)
             })
             .collect()
+    }
+}
+
+/// The report's row of a finding (its link's URL moves into it).
+fn row(
+    name: &str,
+    link: &mut SourceLink,
+    (start, end): (usize, usize),
+    items: &[Item],
+    finding: Finding,
+) -> Row {
+    Row {
+        file: name.to_owned(),
+        line: link.line,
+        column: link.column,
+        start,
+        end,
+        href: std::mem::take(&mut link.url),
+        item: link.item.and_then(|i| items.get(i)).cloned(),
+        finding,
+        live: None,
+    }
+}
+
+/// The links as they are classified: protocol-relative links (`//www.amazon.com/…`) in a
+/// file read from disk are https.
+fn hrefs<'a>(links: &'a [SourceLink], base: Option<&str>) -> Vec<Cow<'a, str>> {
+    let https_default = !base.is_some_and(|b| b.starts_with("http:") || b.starts_with("https:"));
+    links
+        .iter()
+        .map(|l| match l.url.trim_start().strip_prefix("//") {
+            Some(rest) if https_default => Cow::Owned(format!("https://{rest}")),
+            _ => Cow::Borrowed(l.url.as_str()),
+        })
+        .collect()
+}
+
+/// Byte ranges in the file of the links' byte ranges in the text, counted on from one link to
+/// the next.
+struct Offsets<'d, 'a> {
+    decoded: &'d Decoded<'a>,
+    text_at: usize,
+    file_at: usize,
+}
+
+impl<'d, 'a> Offsets<'d, 'a> {
+    fn new(decoded: &'d Decoded<'a>) -> Self {
+        Offsets {
+            decoded,
+            text_at: 0,
+            file_at: decoded.bom,
+        }
+    }
+
+    fn next(&mut self, span: &std::ops::Range<usize>) -> (usize, usize) {
+        let (d, text) = (self.decoded, &self.decoded.text);
+        let start = span.start.max(self.text_at);
+        self.file_at += d.encoded_len(text.get(self.text_at..start).unwrap_or(""));
+        self.text_at = start;
+        let len = d.encoded_len(text.get(span.clone()).unwrap_or(""));
+        (self.file_at, self.file_at + len)
     }
 }
 
@@ -178,6 +256,26 @@ pub fn each_source<R: Send>(
     f: impl Fn(&Source) -> R + Sync,
     mut consume: impl FnMut(R),
 ) {
+    each_source_in_parts(
+        files,
+        |source, emit| emit(f(source)),
+        |part| {
+            if let Some(result) = part {
+                consume(result);
+            }
+        },
+    );
+}
+
+/// [`each_source`] where `f` hands on each source's results in parts, through `emit`:
+/// `consume` gets them in the sources' order, then `None` at the end of each source. The
+/// parts of the source `consume` waits for reach it as they are made, so a large source
+/// need not be held whole.
+pub fn each_source_in_parts<R: Send>(
+    files: &[Source],
+    f: impl Fn(&Source, &mut dyn FnMut(R)) + Sync,
+    mut consume: impl FnMut(Option<R>),
+) {
     let progress = if std::io::stderr().is_terminal() && files.len() > 1 {
         ProgressBar::with_draw_target(Some(files.len() as u64), ProgressDrawTarget::stderr())
     } else {
@@ -193,10 +291,10 @@ pub fn each_source<R: Send>(
         .max(1);
     let next = AtomicUsize::new(0);
     let window = workers * 4;
-    // How many results have been consumed: a worker does not start source `i` before
+    // How many sources have been consumed: a worker does not start source `i` before
     // `i < consumed + window`.
     let consumed = (Mutex::new(0usize), Condvar::new());
-    let (send, receive) = mpsc::sync_channel::<(usize, R)>(window);
+    let (send, receive) = mpsc::sync_channel::<(usize, Option<R>)>(window);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let send = send.clone();
@@ -211,24 +309,38 @@ pub fn each_source<R: Send>(
                 };
                 drop(guard);
                 progress.set_message(printable(&source.name()).into_owned());
-                if send.send((i, f(source))).is_err() {
+                let mut open = true;
+                f(source, &mut |part| {
+                    open = open && send.send((i, Some(part))).is_ok();
+                });
+                if !open || send.send((i, None)).is_err() {
                     break;
                 }
                 progress.inc(1);
             });
         }
         drop(send);
-        let mut early = BTreeMap::new();
+        // Parts of sources ahead of the one consumed.
+        let mut early: BTreeMap<usize, Vec<Option<R>>> = BTreeMap::new();
         let mut want = 0;
-        for (i, result) in receive {
-            early.insert(i, result);
-            while let Some(result) = early.remove(&want) {
-                consume(result);
+        for (i, part) in receive {
+            if i != want {
+                early.entry(i).or_default().push(part);
+                continue;
+            }
+            let mut done = part.is_none();
+            consume(part);
+            while done {
                 want += 1;
                 if let Ok(mut count) = consumed.0.lock() {
                     *count = want;
                 }
                 consumed.1.notify_all();
+                done = false;
+                for part in early.remove(&want).unwrap_or_default() {
+                    done = part.is_none();
+                    consume(part);
+                }
             }
         }
     });

@@ -94,11 +94,17 @@ pub fn decode_as<'a>(
             e
         }
     });
-    let encoding = declared.unwrap_or(if std::str::from_utf8(bytes).is_ok() {
-        UTF_8
-    } else {
-        WINDOWS_1252
-    });
+    let utf8 = std::str::from_utf8(bytes).ok();
+    let encoding = declared.unwrap_or(if utf8.is_some() { UTF_8 } else { WINDOWS_1252 });
+    if let (Some(text), true) = (utf8, encoding == UTF_8) {
+        // Validated once: the text is the bytes, not a copy.
+        return Ok(Decoded {
+            text: Cow::Borrowed(text),
+            encoding: encoding.name(),
+            bom: 0,
+            same_bytes: true,
+        });
+    }
     let (text, malformed) = encoding.decode_without_bom_handling(bytes);
     Ok(Decoded {
         same_bytes: encoding == UTF_8 && !malformed,

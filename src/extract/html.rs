@@ -1,35 +1,57 @@
-//! HTML and HTML-like templates: the `<a href>` and `<area href>` links a browser's DOM has,
-//! found with html5ever's spec-compliant tokenizer.
+//! HTML and HTML-like templates: the `<a href>` and `<area href>` links a browser's DOM has.
+//!
+//! Two readers give the same links: [`extract`], a scanner that jumps from one `<` to the next
+//! and follows the HTML standard's tokenizer states that decide where tags are (see `scan.rs`),
+//! and [`extract_with_html5ever`], html5ever's spec-compliant tokenizer, kept as the reference
+//! the scanner is tested against (`tests/html_scanner.rs`).
 //!
 //! The tokenizer is driven as the tree builder would drive it: text-only elements (`script`,
 //! `style`, `title`, `textarea`, and `noscript` as a browser with scripting sees it) are read
 //! as text outside SVG and MathML, and read as markup inside them (`<svg><style>`); a
 //! `<template>`'s content is not in the document, so its links are not reported.
-//! The tokenizer gives a line per tag; the URL's exact byte range is then found in the source.
 
-use std::cell::RefCell;
+#[path = "html_scan.rs"]
+mod scan;
+
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use super::{found, Document, LineIndex};
+use super::{found, Document};
 
 /// A tag of interest, as the tokenizer saw it.
 struct Seen {
     name: &'static str,
     href: String,
-    /// Line of the tag's end (the tokenizer's line when it emitted the tag).
-    line: usize,
+    /// Where the tag starts at the earliest.
+    start: usize,
+    /// Just past the tag's `>` (how much the tokenizer had read when it emitted the tag).
+    end: usize,
     is_base: bool,
 }
 
+/// How the text after a start tag is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    Markup,
+    /// `<script>`'s text.
+    ScriptData,
+    /// `<style>`, `<xmp>`, `<iframe>`, `<noembed>`, `<noframes>`, `<noscript>`.
+    Rawtext,
+    /// `<textarea>`, `<title>`.
+    Rcdata,
+    /// The rest of the page, after `<plaintext>`.
+    Plaintext,
+}
+
+/// What the tree builder knows that decides how the tokenizer reads on.
 #[derive(Default)]
-struct State {
-    seen: Vec<Seen>,
+struct Tree {
     /// Depth of `<svg>`/`<math>` elements around the current position.
     foreign: u32,
     /// Depth of SVG HTML integration points (`foreignObject`, `desc`, `title`) inside them.
@@ -38,56 +60,49 @@ struct State {
     template: u32,
 }
 
-impl State {
+/// Which tags' `href` is read, and whether it is the document's base.
+fn wanted(name: &str) -> Option<(&'static str, bool)> {
+    match name {
+        "a" => Some(("a", false)),
+        "area" => Some(("area", false)),
+        "base" => Some(("base", true)),
+        _ => None,
+    }
+}
+
+impl Tree {
     fn in_foreign_content(&self) -> bool {
         self.foreign > 0 && self.integration == 0
     }
 
-    fn start(&mut self, tag: &Tag, line: u64) -> TokenSinkResult<()> {
-        let name = &*tag.name;
-        let href = || {
-            tag.attrs
-                .iter()
-                .find(|a| &*a.name.local == "href")
-                .map(|a| a.value.to_string())
-        };
-        let interesting = match name {
-            "a" => Some(("a", false)),
-            "area" => Some(("area", false)),
-            "base" => Some(("base", true)),
-            _ => None,
-        };
-        if let (Some((name, is_base)), 0) = (interesting, self.template) {
-            if let Some(href) = href() {
-                self.seen.push(Seen {
-                    name,
-                    href,
-                    line: line as usize,
-                    is_base,
-                });
-            }
-        }
+    /// Whether a link in a start tag here is in the document (not in a template's content).
+    fn in_document(&self) -> bool {
+        self.template == 0
+    }
+
+    /// A start tag named `name` (lower case): how the text after it is read.
+    fn start(&mut self, name: &str, self_closing: bool) -> Next {
         if self.in_foreign_content() {
             match name {
-                "svg" | "math" if !tag.self_closing => self.foreign += 1,
-                "foreignobject" | "desc" | "title" if !tag.self_closing => self.integration += 1,
+                "svg" | "math" if !self_closing => self.foreign += 1,
+                "foreignobject" | "desc" | "title" if !self_closing => self.integration += 1,
                 _ => {}
             }
-            return TokenSinkResult::Continue;
+            return Next::Markup;
         }
         match name {
-            "svg" | "math" if !tag.self_closing => self.foreign += 1,
+            "svg" | "math" if !self_closing => self.foreign += 1,
             "template" => self.template += 1,
             // Text-only elements: what looks like markup inside them is not.
-            "script" => return TokenSinkResult::RawData(RawKind::ScriptData),
+            "script" => return Next::ScriptData,
             "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                return TokenSinkResult::RawData(RawKind::Rawtext)
+                return Next::Rawtext
             }
-            "textarea" | "title" => return TokenSinkResult::RawData(RawKind::Rcdata),
-            "plaintext" => return TokenSinkResult::Plaintext,
+            "textarea" | "title" => return Next::Rcdata,
+            "plaintext" => return Next::Plaintext,
             _ => {}
         }
-        TokenSinkResult::Continue
+        Next::Markup
     }
 
     fn end(&mut self, name: &str) {
@@ -107,66 +122,92 @@ impl State {
 }
 
 #[derive(Default)]
-struct Sink(RefCell<State>);
+struct State {
+    seen: Vec<Seen>,
+    tree: Tree,
+}
+
+/// html5ever's side: the tags of interest, and how many bytes the tokenizer had been given
+/// when it emitted each token (so where a tag ends, as it is fed one character at a time, and
+/// where it starts at the earliest).
+#[derive(Default)]
+struct Sink {
+    state: RefCell<State>,
+    /// The byte range of the character being read.
+    fed: Cell<(usize, usize)>,
+    /// Where the character being read when the last token was emitted starts.
+    emitted: Cell<usize>,
+}
 
 impl TokenSink for Sink {
     type Handle = ();
 
-    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        // What was read before the last token was emitted is not in a tag emitted later
+        // (but the `<` that ended a character reference may be).
+        let after = self.emitted.get();
+        if !matches!(token, Token::ParseError(_)) {
+            self.emitted.set(self.fed.get().0);
+        }
         let Token::TagToken(tag) = token else {
             return TokenSinkResult::Continue;
         };
-        let mut state = self.0.borrow_mut();
-        match tag.kind {
-            TagKind::StartTag => state.start(&tag, line),
-            TagKind::EndTag => {
-                state.end(&tag.name);
-                TokenSinkResult::Continue
+        let mut state = self.state.borrow_mut();
+        if tag.kind == TagKind::EndTag {
+            state.tree.end(&tag.name);
+            return TokenSinkResult::Continue;
+        }
+        if let (Some((name, is_base)), true) = (wanted(&tag.name), state.tree.in_document()) {
+            let href = tag.attrs.iter().find(|a| &*a.name.local == "href");
+            if let Some(href) = href {
+                state.seen.push(Seen {
+                    name,
+                    href: href.value.to_string(),
+                    start: after,
+                    end: self.fed.get().1,
+                    is_base,
+                });
             }
+        }
+        match state.tree.start(&tag.name, tag.self_closing) {
+            Next::Markup => TokenSinkResult::Continue,
+            Next::ScriptData => TokenSinkResult::RawData(RawKind::ScriptData),
+            Next::Rawtext => TokenSinkResult::RawData(RawKind::Rawtext),
+            Next::Rcdata => TokenSinkResult::RawData(RawKind::Rcdata),
+            Next::Plaintext => TokenSinkResult::Plaintext,
         }
     }
 
     // CDATA sections are text inside SVG and MathML, and comments elsewhere.
     fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.0.borrow().in_foreign_content()
+        self.state.borrow().tree.in_foreign_content()
     }
 }
 
-/// How much of a page the tokenizer is given at a time.
-const CHUNK: usize = 64 << 10;
-
 /// The links of an HTML source, in document order, and its `<base href>`.
 pub fn extract(html: &str) -> Document {
+    scan::extract(html)
+}
+
+/// [`extract`] through html5ever's tokenizer: the reference the scanner is tested against
+/// (slow: the tokenizer is given one character at a time, so that where each tag ends is
+/// known; the URL's byte range is then found in that tag).
+pub fn extract_with_html5ever(html: &str) -> Document {
     let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
-    // Fed in pieces, so that the tokenizer never holds a second copy of a large page.
     let input = BufferQueue::default();
-    let mut at = 0;
-    while at < html.len() {
-        let mut end = (at + CHUNK).min(html.len());
-        while !html.is_char_boundary(end) {
-            end += 1;
-        }
-        input.push_back(StrTendril::from(&html[at..end]));
+    for (at, c) in html.char_indices() {
+        tokenizer.sink.fed.set((at, at + c.len_utf8()));
+        input.push_back(StrTendril::from_char(c));
         let _ = tokenizer.feed(&input);
-        at = end;
     }
     tokenizer.end();
-    let seen = tokenizer.sink.0.into_inner().seen;
-    let lines = LineIndex::new(html);
+    let seen = tokenizer.sink.state.into_inner().seen;
     let mut doc = Document::default();
     let mut cursor = 0;
     for tag in seen {
-        let span = match locate(html, &lines, cursor, &tag) {
-            Some((span, tag_end)) => {
-                cursor = tag_end;
-                span
-            }
-            // Not found as written (a template's markup, say): the start of the tag's line.
-            None => {
-                let at = lines.start(tag.line).max(cursor);
-                at..at
-            }
-        };
+        // Not found as written (never, as tested): the tag's end.
+        let span = locate(html, cursor, &tag).unwrap_or(tag.end..tag.end);
+        cursor = tag.end;
         if tag.is_base {
             doc.base.get_or_insert(tag.href);
         } else {
@@ -176,23 +217,13 @@ pub fn extract(html: &str) -> Document {
     doc
 }
 
-/// The byte range of the `href` value of the first `<name …>` tag at or after `cursor` that
-/// spans the tokenizer's line and whose value reads as the tokenizer read it; and the offset
-/// just past that tag.
-fn locate(
-    html: &str,
-    lines: &LineIndex,
-    cursor: usize,
-    tag: &Seen,
-) -> Option<(Range<usize>, usize)> {
+/// The byte range of the `href` value of the first `<name …>` tag from where the tag can start
+/// that ends where the tokenizer's tag ended and whose value reads as the tokenizer read it.
+fn locate(html: &str, cursor: usize, tag: &Seen) -> Option<Range<usize>> {
     let bytes = html.as_bytes();
-    let line_end = lines.start(tag.line + 1);
-    let mut at = cursor;
-    while at < line_end.min(bytes.len()) {
-        let open = at + html.get(at..)?.find('<')?;
-        if open >= line_end {
-            return None;
-        }
+    let mut at = cursor.max(tag.start);
+    while let Some(open) = html.get(at..tag.end).and_then(|s| s.find('<')) {
+        let open = at + open;
         at = open + 1;
         let name_end = open + 1 + tag.name.len();
         let Some(name) = html.get(open + 1..name_end) else {
@@ -205,13 +236,19 @@ fn locate(
             continue;
         }
         let (href, end) = attribute(html, name_end, "href");
-        if end < lines.start(tag.line) {
+        let Some(span) = href.filter(|_| end == tag.end) else {
             continue;
-        }
-        let Some(span) = href else { continue };
+        };
         let raw = &html[span.clone()];
-        if decode_refs(raw).is_none_or(|v| v == tag.href) {
-            return Some((span, end));
+        // Numeric references (which the tokenizer maps beyond what `decode_refs` does) are
+        // not compared; CR and NUL are read as the tokenizer reads them.
+        let value = decode_refs(raw).filter(|_| !raw.contains("&#")).map(|v| {
+            v.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace('\0', "\u{FFFD}")
+        });
+        if value.is_none_or(|v| v == tag.href) {
+            return Some(span);
         }
     }
     None
@@ -320,8 +357,8 @@ mod tests {
     }
 
     #[test]
-    fn a_page_longer_than_a_chunk_reads_whole() {
-        // Tags, attribute values and multi-byte characters across the pieces' boundaries.
+    fn a_long_page_reads_whole() {
+        // Tags, attribute values and multi-byte characters all along.
         let mut html = String::new();
         let mut expected = Vec::new();
         for i in 0..4000 {
@@ -331,7 +368,7 @@ mod tests {
             ));
             expected.push(format!("https://a.example/{i}?a=1&b"));
         }
-        assert!(html.len() > 3 * CHUNK);
+        assert!(html.len() > 200 << 10);
         let found = links(&html);
         let urls: Vec<&String> = found.iter().map(|l| &l.0).collect();
         assert_eq!(urls, expected.iter().collect::<Vec<_>>());

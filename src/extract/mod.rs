@@ -121,9 +121,9 @@ pub fn extract(format: SourceFormat, text: &str) -> Document {
         SourceFormat::Text => text::extract(text),
     };
     doc.links.sort_by_key(|l| l.span.start);
-    let lines = LineIndex::new(text);
+    let mut at = Position::default();
     for link in &mut doc.links {
-        (link.line, link.column) = lines.position(text, link.span.start);
+        (link.line, link.column) = at.advance(text, link.span.start);
     }
     doc
 }
@@ -139,31 +139,35 @@ pub(crate) fn found(url: String, span: Range<usize>) -> SourceLink {
     }
 }
 
-/// Byte offsets where lines start, for line and column numbers.
-pub(crate) struct LineIndex(Vec<usize>, usize);
+/// Line and column numbers, counted on from one offset to the next (in one pass over the text,
+/// however long its lines).
+#[derive(Default)]
+struct Position {
+    /// The last offset, and its 0-based line.
+    at: usize,
+    line: usize,
+    /// Where that line starts, and the 0-based column (in characters) of `at` in it.
+    line_start: usize,
+    column: usize,
+}
 
-impl LineIndex {
-    pub(crate) fn new(text: &str) -> LineIndex {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex(starts, text.len())
-    }
-
-    /// Byte offset where 1-based `line` starts; the text's length past the last line.
-    pub(crate) fn start(&self, line: usize) -> usize {
-        line.checked_sub(1)
-            .and_then(|i| self.0.get(i))
-            .copied()
-            .unwrap_or(self.1)
-    }
-
-    /// 1-based line and column (in characters) of byte `offset`.
-    fn position(&self, text: &str, offset: usize) -> (usize, usize) {
-        let line = self.0.partition_point(|&s| s <= offset).max(1);
-        let start = self.0[line - 1];
-        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        (line, column)
+impl Position {
+    /// 1-based line and column (in characters) of byte `offset`, at or after the last one.
+    fn advance(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.clamp(self.at, text.len());
+        let skipped = &text.as_bytes()[self.at..offset];
+        if let Some(last) = memchr::memrchr(b'\n', skipped) {
+            self.line += memchr::memchr_iter(b'\n', skipped).count();
+            (self.line_start, self.at, self.column) = (self.at + last + 1, self.at + last + 1, 0);
+        }
+        match text.get(self.at..offset) {
+            Some(run) => {
+                self.column += run.chars().count();
+                self.at = offset;
+                (self.line + 1, self.column + 1)
+            }
+            None => (self.line + 1, 1),
+        }
     }
 }
 
@@ -187,9 +191,17 @@ mod tests {
 
     #[test]
     fn line_and_column_in_characters() {
-        let text = "é\r\nab https://a.co/x";
-        let lines = LineIndex::new(text);
-        assert_eq!(lines.position(text, 0), (1, 1));
-        assert_eq!(lines.position(text, text.find("https").unwrap()), (2, 4));
+        let text = "é\r\nab https://a.co/x é https://a.co/y\n\n\nhttps://a.co/z";
+        let mut at = Position::default();
+        assert_eq!(at.advance(text, 0), (1, 1));
+        assert_eq!(at.advance(text, text.find("https").unwrap()), (2, 4));
+        assert_eq!(
+            at.advance(text, text.find("https://a.co/y").unwrap()),
+            (2, 21)
+        );
+        assert_eq!(
+            at.advance(text, text.find("https://a.co/z").unwrap()),
+            (5, 1)
+        );
     }
 }

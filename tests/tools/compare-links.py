@@ -2,7 +2,12 @@
 """Compares the Amazon links of `linkscope audit --format json` with those `lychee --dump` lists
 for the same folder: lychee's links are classified by `linkscope parse` (Amazon or not), both
 sides are normalized the same way (protocol-relative links as https, scheme and host in lower
-case), and the counts and the difference are printed.
+case), and the counts and the difference are printed, per occurrence (both list every link as
+often as it is written) and per distinct link.
+
+lychee must be given `--base-url` for the comparison to be fair: without it, it reads
+`//www.amazon.com/…` against the file (`file://www.amazon.com/…`, not Amazon) and drops
+root-relative links (`/blog/…`) with a warning each.
 
 usage: compare-links.py LINKSCOPE_JSON LYCHEE_DUMP LINKSCOPE_BINARY
 """
@@ -44,15 +49,16 @@ def lychee(path, binary):
 def main():
     mine = ours(sys.argv[1])
     theirs, total = lychee(sys.argv[2], sys.argv[3])
-    only_ours = set(mine) - set(theirs)
-    only_theirs = set(theirs) - set(mine)
     print(f"  links: linkscope {sum(mine.values())} Amazon ({len(mine)} distinct); "
           f"lychee {sum(theirs.values())} Amazon ({len(theirs)} distinct) of {total} links")
-    print(f"  distinct Amazon links only linkscope found: {len(only_ours)}; "
-          f"only lychee: {len(only_theirs)}")
+    # Per occurrence: a link written three times and found twice counts once here.
+    only_ours, only_theirs = mine - theirs, theirs - mine
+    print(f"  occurrences only linkscope found: {sum(only_ours.values())} "
+          f"({len(only_ours)} distinct); only lychee: {sum(only_theirs.values())} "
+          f"({len(only_theirs)} distinct)")
     for label, urls in (("only linkscope", only_ours), ("only lychee", only_theirs)):
         for url in sorted(urls)[:5]:
-            print(f"    {label}: {url}")
+            print(f"    {label}: {url} ({urls[url]}x)")
 
 
 main()

@@ -10,9 +10,9 @@ use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
 use crate::live::{Live, LiveArgs};
 use crate::output::{AuditFormat, LiveCells, Row, Spool};
-use crate::scan::{each_source, scan, ScanOptions, Scanned};
+use crate::scan::{each_source_in_parts, scan_rows, ScanOptions};
 use crate::term::diag;
-use crate::walk::{sources, Source, WalkOptions};
+use crate::walk::{sources, WalkOptions};
 
 pub struct AuditOptions {
     pub paths: Vec<PathBuf>,
@@ -31,7 +31,7 @@ pub enum FailOn {
     Health(&'static str),
 }
 
-/// What one source gave: its rows, in source order.
+/// What one source gave: a part of its rows, in source order.
 type FileResult = Result<Vec<Row>, String>;
 
 pub fn run(options: &AuditOptions) -> Outcome {
@@ -74,19 +74,33 @@ pub fn run(options: &AuditOptions) -> Outcome {
     let mut write_error = None;
     // With --live, the rows wait for the checks (all links first: one plan, deduplicated).
     let mut held: Vec<Vec<Row>> = Vec::new();
+    let mut new_file = true;
     let mut failed_health = false;
-    each_source(
+    each_source_in_parts(
         &files,
-        |source| rows(source, &profile, &options.scan),
-        |result| match result {
-            Ok(rows) if live.is_some() => held.push(rows),
-            Ok(rows) if write_error.is_none() => {
-                if let Err(e) = report.file(rows) {
+        |source, emit| {
+            let mut part = |rows| emit(Ok(rows));
+            if let Err(e) = scan_rows(source, &profile, &options.scan, &mut part) {
+                emit(Err(e));
+            }
+        },
+        |part: Option<FileResult>| match part {
+            Some(Ok(rows)) if live.is_some() => {
+                match held.last_mut() {
+                    Some(last) if !new_file => last.extend(rows),
+                    _ => held.push(rows),
+                }
+                new_file = false;
+            }
+            Some(Ok(rows)) if write_error.is_none() => {
+                if let Err(e) = report.rows(rows) {
                     write_error = Some(e);
                 }
             }
-            Ok(_) => {}
-            Err(e) => errors.push(e),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => errors.push(e),
+            None if live.is_some() => new_file = true,
+            None => report.end_file(),
         },
     );
     if !errors.is_empty() {
@@ -110,11 +124,6 @@ pub fn run(options: &AuditOptions) -> Outcome {
         return Err(Failure(format!("cannot write the report: {e}")));
     }
     report.finish(failed_health.then_some("--fail-on health"))
-}
-
-/// The rows of one source, in source order.
-fn rows(source: &Source, profile: &Profile, options: &ScanOptions) -> FileResult {
-    scan(source, profile, options).map(Scanned::into_rows)
 }
 
 /// Expands the short links and checks the products of every row (one plan for the whole run:

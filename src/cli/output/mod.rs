@@ -81,6 +81,8 @@ pub struct ReportWriter<W: Write> {
     table: Vec<Row>,
     /// SARIF's text after the results.
     sarif_tail: String,
+    /// JSON rows, serialized a part at a time.
+    buf: Vec<u8>,
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -112,12 +114,23 @@ impl<W: Write> ReportWriter<W> {
             written: false,
             table: Vec::new(),
             sarif_tail,
+            buf: Vec::new(),
         })
     }
 
     /// The findings of one file.
     pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.end_file();
+        self.rows(rows)
+    }
+
+    /// A file has been read (its rows given by [`ReportWriter::rows`]).
+    pub fn end_file(&mut self) {
         self.files += 1;
+    }
+
+    /// Findings of the current file.
+    pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
         for row in rows {
             self.summary.add(row.finding.verdict);
             let state = row.live.as_ref().and_then(|l| l.health);
@@ -129,9 +142,9 @@ impl<W: Write> ReportWriter<W> {
             match self.format {
                 AuditFormat::Table => self.table.push(table::bounded(row)),
                 AuditFormat::Json => {
-                    let sep = if self.written { "," } else { "" };
-                    let json = serde_json::to_string(&row)?;
-                    write!(self.out, "{sep}\n    {json}")?;
+                    let sep: &[u8] = if self.written { b",\n    " } else { b"\n    " };
+                    self.buf.extend_from_slice(sep);
+                    serde_json::to_writer(&mut self.buf, &row)?;
                     self.written = true;
                 }
                 AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
@@ -153,6 +166,8 @@ impl<W: Write> ReportWriter<W> {
                 }
             }
         }
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         Ok(())
     }
 
@@ -228,6 +243,16 @@ impl Spool {
     /// The findings of one source.
     pub fn file(&mut self, rows: Vec<Row>) -> io::Result<()> {
         self.writer.file(rows)
+    }
+
+    /// Findings of the current source, a part at a time.
+    pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
+        self.writer.rows(rows)
+    }
+
+    /// The current source is done.
+    pub fn end_file(&mut self) {
+        self.writer.end_file();
     }
 
     /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
