@@ -58,6 +58,23 @@ impl std::ops::Deref for Name {
 }
 
 /// Whitespace in tag states: tab, LF, FF, space, and CR (read as LF).
+/// The letters from `start` in script data's double-escape states: whether they spell `script`
+/// followed by a space, `/` or `>` (the state changes), and where the scan goes on. None at the
+/// end of the input.
+fn script_word(b: &[u8], start: usize) -> Option<(bool, usize)> {
+    let len = b[start..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let end = start + len;
+    let t = *b.get(end)?;
+    if space(t) || t == b'/' || t == b'>' {
+        Some((b[start..end].eq_ignore_ascii_case(b"script"), end + 1))
+    } else {
+        Some((false, end))
+    }
+}
+
 fn space(c: u8) -> bool {
     matches!(c, b'\t' | b'\n' | b'\x0C' | b' ' | b'\r')
 }
@@ -343,21 +360,11 @@ impl Scanner<'_> {
                         }
                         Some(c) if c.is_ascii_alphabetic() => {
                             // Script data double escape start.
-                            let start = i + 1;
-                            let len = b[start..]
-                                .iter()
-                                .take_while(|c| c.is_ascii_alphabetic())
-                                .count();
-                            let end = start + len;
-                            let t = *b.get(end)?;
-                            if space(t) || t == b'/' || t == b'>' {
-                                if b[start..end].eq_ignore_ascii_case(b"script") {
-                                    s = S::Double;
-                                }
-                                i = end + 1;
-                            } else {
-                                i = end;
+                            let (script, next) = script_word(b, i + 1)?;
+                            if script {
+                                s = S::Double;
                             }
+                            i = next;
                         }
                         _ => i += 1,
                     }
@@ -366,21 +373,11 @@ impl Scanner<'_> {
                     s = S::Double;
                     if b.get(i + 1) == Some(&b'/') {
                         // Script data double escape end.
-                        let start = i + 2;
-                        let len = b[start..]
-                            .iter()
-                            .take_while(|c| c.is_ascii_alphabetic())
-                            .count();
-                        let end = start + len;
-                        let t = *b.get(end)?;
-                        if space(t) || t == b'/' || t == b'>' {
-                            if b[start..end].eq_ignore_ascii_case(b"script") {
-                                s = S::Escaped;
-                            }
-                            i = end + 1;
-                        } else {
-                            i = end;
+                        let (script, next) = script_word(b, i + 2)?;
+                        if script {
+                            s = S::Escaped;
                         }
+                        i = next;
                     } else {
                         i += 1;
                     }
