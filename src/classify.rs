@@ -274,18 +274,52 @@ impl<'a> Parts<'a> {
     }
 
     /// The path's segments, as `Url::path_segments` gives them.
-    fn segments(&self) -> std::str::Split<'a, char> {
-        self.path.strip_prefix('/').unwrap_or(self.path).split('/')
+    fn segments(&self) -> Split<'a> {
+        Split::new(self.path.strip_prefix('/').unwrap_or(self.path), b'/')
     }
 
     /// The query's name/value pairs as written, split as `Url::query_pairs` splits them
     /// (decode each with [`form_decode`]).
     fn raw_pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
-        let query = self.query.unwrap_or("");
-        query
-            .split('&')
+        Split::new(self.query.unwrap_or(""), b'&')
             .filter(|pair| !pair.is_empty())
-            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .map(|pair| match pair.bytes().position(|b| b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, ""),
+            })
+    }
+}
+
+/// `str::split` on an ASCII byte, as `s.split(char::from(at))` splits: a plain byte loop,
+/// quicker than the general searcher on the short pieces of a URL.
+#[derive(Clone)]
+struct Split<'a> {
+    rest: Option<&'a str>,
+    at: u8,
+}
+
+impl<'a> Split<'a> {
+    fn new(s: &'a str, at: u8) -> Split<'a> {
+        debug_assert!(at.is_ascii());
+        Split { rest: Some(s), at }
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.at) {
+            Some(i) => {
+                self.rest = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
     }
 }
 
@@ -367,9 +401,12 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         subtag: None,
         problem: None,
     };
+    // One pass: the affiliate parameters are read and the kept ones appended as they come.
     // Values are decoded only where they are read or kept.
+    let start = clean.len();
     for (name, value) in url.raw_pairs() {
-        match &*form_decode(name) {
+        let name = form_decode(name);
+        let keeps = match &*name {
             "tag" => {
                 let value = form_decode(value);
                 match &q.tag {
@@ -377,9 +414,24 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
                     Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
                     Some(_) => {}
                 }
+                matches!(keep, Keep::AllButNoise)
             }
-            "ascsubtag" if q.subtag.is_none() => q.subtag = Some(form_decode(value).into_owned()),
-            _ => {}
+            "ascsubtag" => {
+                if q.subtag.is_none() {
+                    q.subtag = Some(form_decode(value).into_owned());
+                }
+                true
+            }
+            _ => match keep {
+                Keep::Product => matches!(&*name, "th" | "psc"),
+                Keep::AllButNoise => !is_noise(&name),
+            },
+        };
+        if keeps {
+            clean.push(if clean.len() == start { '?' } else { '&' });
+            form_encode(clean, &name);
+            clean.push('=');
+            form_encode(clean, &form_decode(value));
         }
     }
     match (&q.tag, path_tag) {
@@ -392,26 +444,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     if q.problem.is_none() {
         q.problem = tag_problem(q.tag.as_deref());
     }
-    // The kept parameters, read a second time rather than collected on the way.
-    let start = clean.len();
-    let mut append = |name: &str, value: &str| {
-        clean.push(if clean.len() == start { '?' } else { '&' });
-        form_encode(clean, name);
-        clean.push('=');
-        form_encode(clean, value);
-    };
+    // A product link's tag comes first. Written as it is: a valid tracking ID (no problem) has
+    // only bytes that `form_encode` keeps.
     if let (Keep::Product, Some(tag), None) = (keep, &q.tag, q.problem) {
-        append("tag", tag);
-    }
-    for (name, value) in url.raw_pairs() {
-        let name = form_decode(name);
-        let keeps = match keep {
-            Keep::Product => matches!(&*name, "ascsubtag" | "th" | "psc"),
-            Keep::AllButNoise => !is_noise(&name),
-        };
-        if keeps {
-            append(&name, &form_decode(value));
+        if clean.len() > start {
+            clean.replace_range(start..=start, "&");
         }
+        clean.insert_str(start, tag);
+        clean.insert_str(start, "?tag=");
     }
     q
 }
@@ -424,11 +464,17 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
     }
 }
 
+/// Room for most clean links at once.
+const CLEAN_CAPACITY: usize = 80;
+
 fn classify_short(url: &Parts, short: &'static ShortHost) -> Link {
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
     let asin = marketplace.and_then(|_| url.segments().next().and_then(Asin::parse));
-    let mut clean = format!("https://{}{}", short.host, url.path);
+    let mut clean = String::with_capacity(CLEAN_CAPACITY);
+    clean.push_str("https://");
+    clean.push_str(short.host);
+    clean.push_str(url.path);
     let q = read_query(url, Keep::AllButNoise, None, &mut clean);
     Link {
         kind: Kind::Short,
@@ -456,7 +502,7 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
         n += 1;
     }
     let segments = &head[..n];
-    let mut clean = String::with_capacity(80);
+    let mut clean = String::with_capacity(CLEAN_CAPACITY);
     clean.push_str("https://www.");
     clean.push_str(m.domain);
     let product = find_product(segments);
