@@ -283,7 +283,7 @@ impl<'a> Parts<'a> {
     fn raw_pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
         Split::new(self.query.unwrap_or(""), b'&')
             .filter(|pair| !pair.is_empty())
-            .map(|pair| match pair.bytes().position(|b| b == b'=') {
+            .map(|pair| match find_byte(pair.as_bytes(), b'=') {
                 Some(at) => (&pair[..at], &pair[at + 1..]),
                 None => (pair, ""),
             })
@@ -310,7 +310,7 @@ impl<'a> Iterator for Split<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let rest = self.rest?;
-        match rest.bytes().position(|b| b == self.at) {
+        match find_byte(rest.as_bytes(), self.at) {
             Some(i) => {
                 self.rest = Some(&rest[i + 1..]);
                 Some(&rest[..i])
@@ -321,6 +321,26 @@ impl<'a> Iterator for Split<'a> {
             }
         }
     }
+}
+
+/// Where the first `byte` of `b` is: eight bytes to a test (the zero-byte test of
+/// `x ^ byte * 0x01..01`; its lowest flag is always the first match).
+fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let pattern = ONES * u64::from(byte);
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    b[at..].iter().position(|&c| c == byte).map(|i| at + i)
 }
 
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
@@ -710,6 +730,20 @@ mod tests {
     use url::form_urlencoded;
 
     proptest! {
+        /// `find_byte` finds what `position` finds.
+        #[test]
+        fn find_byte_finds_the_first(b in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {
+            prop_assert_eq!(find_byte(&b, byte), b.iter().position(|&c| c == byte));
+        }
+
+        /// The path and the query are split as `str::split` splits them.
+        #[test]
+        fn split_splits_as_str_split(s in "[a/&=é]{0,30}", at in prop_oneof![Just(b'/'), Just(b'&')]) {
+            let ours: Vec<&str> = Split::new(&s, at).collect();
+            let theirs: Vec<&str> = s.split(char::from(at)).collect();
+            prop_assert_eq!(ours, theirs);
+        }
+
         /// The query is read as the URL crate reads it: the same pairs, decoded the same way.
         #[test]
         fn query_pairs_decode_as_the_url_crate_does(query in "([a-zA-Z=&+%2CE9é _.-]|%[0-9A-Fa-f]{2}|%[fF][fF])*") {
