@@ -274,19 +274,73 @@ impl<'a> Parts<'a> {
     }
 
     /// The path's segments, as `Url::path_segments` gives them.
-    fn segments(&self) -> std::str::Split<'a, char> {
-        self.path.strip_prefix('/').unwrap_or(self.path).split('/')
+    fn segments(&self) -> Split<'a> {
+        Split::new(self.path.strip_prefix('/').unwrap_or(self.path), b'/')
     }
 
     /// The query's name/value pairs as written, split as `Url::query_pairs` splits them
     /// (decode each with [`form_decode`]).
     fn raw_pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
-        let query = self.query.unwrap_or("");
-        query
-            .split('&')
+        Split::new(self.query.unwrap_or(""), b'&')
             .filter(|pair| !pair.is_empty())
-            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .map(|pair| match find_byte(pair.as_bytes(), b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, ""),
+            })
     }
+}
+
+/// `str::split` on an ASCII byte, as `s.split(char::from(at))` splits: a plain byte loop,
+/// quicker than the general searcher on the short pieces of a URL.
+#[derive(Clone)]
+struct Split<'a> {
+    rest: Option<&'a str>,
+    at: u8,
+}
+
+impl<'a> Split<'a> {
+    fn new(s: &'a str, at: u8) -> Split<'a> {
+        debug_assert!(at.is_ascii());
+        Split { rest: Some(s), at }
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match find_byte(rest.as_bytes(), self.at) {
+            Some(i) => {
+                self.rest = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// Where the first `byte` of `b` is: eight bytes to a test (the zero-byte test of
+/// `x ^ byte * 0x01..01`; its lowest flag is always the first match).
+fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let pattern = ONES * u64::from(byte);
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ pattern;
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    b[at..].iter().position(|&c| c == byte).map(|i| at + i)
 }
 
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
@@ -367,9 +421,12 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         subtag: None,
         problem: None,
     };
+    // One pass: the affiliate parameters are read and the kept ones appended as they come.
     // Values are decoded only where they are read or kept.
+    let start = clean.len();
     for (name, value) in url.raw_pairs() {
-        match &*form_decode(name) {
+        let name = form_decode(name);
+        let keeps = match &*name {
             "tag" => {
                 let value = form_decode(value);
                 match &q.tag {
@@ -377,9 +434,24 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
                     Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
                     Some(_) => {}
                 }
+                matches!(keep, Keep::AllButNoise)
             }
-            "ascsubtag" if q.subtag.is_none() => q.subtag = Some(form_decode(value).into_owned()),
-            _ => {}
+            "ascsubtag" => {
+                if q.subtag.is_none() {
+                    q.subtag = Some(form_decode(value).into_owned());
+                }
+                true
+            }
+            _ => match keep {
+                Keep::Product => matches!(&*name, "th" | "psc"),
+                Keep::AllButNoise => !is_noise(&name),
+            },
+        };
+        if keeps {
+            clean.push(if clean.len() == start { '?' } else { '&' });
+            form_encode(clean, &name);
+            clean.push('=');
+            form_encode(clean, &form_decode(value));
         }
     }
     match (&q.tag, path_tag) {
@@ -392,26 +464,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     if q.problem.is_none() {
         q.problem = tag_problem(q.tag.as_deref());
     }
-    // The kept parameters, read a second time rather than collected on the way.
-    let start = clean.len();
-    let mut append = |name: &str, value: &str| {
-        clean.push(if clean.len() == start { '?' } else { '&' });
-        form_encode(clean, name);
-        clean.push('=');
-        form_encode(clean, value);
-    };
+    // A product link's tag comes first. Written as it is: a valid tracking ID (no problem) has
+    // only bytes that `form_encode` keeps.
     if let (Keep::Product, Some(tag), None) = (keep, &q.tag, q.problem) {
-        append("tag", tag);
-    }
-    for (name, value) in url.raw_pairs() {
-        let name = form_decode(name);
-        let keeps = match keep {
-            Keep::Product => matches!(&*name, "ascsubtag" | "th" | "psc"),
-            Keep::AllButNoise => !is_noise(&name),
-        };
-        if keeps {
-            append(&name, &form_decode(value));
+        if clean.len() > start {
+            clean.replace_range(start..=start, "&");
         }
+        clean.insert_str(start, tag);
+        clean.insert_str(start, "?tag=");
     }
     q
 }
@@ -424,11 +484,17 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
     }
 }
 
+/// Room for most clean links at once.
+const CLEAN_CAPACITY: usize = 80;
+
 fn classify_short(url: &Parts, short: &'static ShortHost) -> Link {
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
     let asin = marketplace.and_then(|_| url.segments().next().and_then(Asin::parse));
-    let mut clean = format!("https://{}{}", short.host, url.path);
+    let mut clean = String::with_capacity(CLEAN_CAPACITY);
+    clean.push_str("https://");
+    clean.push_str(short.host);
+    clean.push_str(url.path);
     let q = read_query(url, Keep::AllButNoise, None, &mut clean);
     Link {
         kind: Kind::Short,
@@ -456,7 +522,7 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
         n += 1;
     }
     let segments = &head[..n];
-    let mut clean = String::with_capacity(80);
+    let mut clean = String::with_capacity(CLEAN_CAPACITY);
     clean.push_str("https://www.");
     clean.push_str(m.domain);
     let product = find_product(segments);
@@ -664,6 +730,20 @@ mod tests {
     use url::form_urlencoded;
 
     proptest! {
+        /// `find_byte` finds what `position` finds.
+        #[test]
+        fn find_byte_finds_the_first(b in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {
+            prop_assert_eq!(find_byte(&b, byte), b.iter().position(|&c| c == byte));
+        }
+
+        /// The path and the query are split as `str::split` splits them.
+        #[test]
+        fn split_splits_as_str_split(s in "[a/&=é]{0,30}", at in prop_oneof![Just(b'/'), Just(b'&')]) {
+            let ours: Vec<&str> = Split::new(&s, at).collect();
+            let theirs: Vec<&str> = s.split(char::from(at)).collect();
+            prop_assert_eq!(ours, theirs);
+        }
+
         /// The query is read as the URL crate reads it: the same pairs, decoded the same way.
         #[test]
         fn query_pairs_decode_as_the_url_crate_does(query in "([a-zA-Z=&+%2CE9é _.-]|%[0-9A-Fa-f]{2}|%[fF][fF])*") {

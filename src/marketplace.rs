@@ -233,17 +233,74 @@ pub fn match_host(host: &str) -> Option<HostMatch> {
         .find_map(|sub| host.strip_prefix(sub))
         .unwrap_or(host);
     // Every store domain starts so: most hosts are told apart here, before any search.
-    if !domain.starts_with(STORE_DOMAIN_START) {
+    let suffix = domain.strip_prefix(STORE_DOMAIN_START)?;
+    let key = domain_key(suffix.as_bytes())?;
+    STORE_KEYS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|&(_, i)| HostMatch::Store(&MARKETPLACES[usize::from(i)]))
+}
+
+/// What follows `amazon.` in a store domain as a number, for a search without string
+/// comparisons: its bytes in order; `None` when longer than 8 (no store's is) or when it holds
+/// a zero byte (which would read as the end of a shorter one).
+const fn domain_key(suffix: &[u8]) -> Option<u64> {
+    if suffix.len() > 8 {
         return None;
     }
-    Marketplace::by_domain(domain)
-        .or_else(|| {
-            MARKETPLACES
-                .iter()
-                .find(|m| m.alt_domains.contains(&domain))
-        })
-        .map(HostMatch::Store)
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < suffix.len() {
+        if suffix[i] == 0 {
+            return None;
+        }
+        key |= (suffix[i] as u64) << (8 * i);
+        i += 1;
+    }
+    Some(key)
 }
+
+/// The key of a store domain or alternate domain of the table (each starts with `amazon.`:
+/// `every_store_and_alternate_domain_matches_itself` checks).
+const fn table_key(domain: &str) -> u64 {
+    let Some((_, suffix)) = domain.as_bytes().split_at_checked(STORE_DOMAIN_START.len()) else {
+        panic!("a store domain is longer than `amazon.`");
+    };
+    match domain_key(suffix) {
+        Some(key) => key,
+        None => panic!("a store domain has at most 8 bytes after `amazon.`"),
+    }
+}
+
+/// Every store domain and alternate domain as ([`domain_key`], row of [`MARKETPLACES`]), built
+/// from the table when compiling.
+static STORE_KEYS: [(u64, u8); STORE_DOMAINS] = {
+    let mut keys = [(0, 0); STORE_DOMAINS];
+    let (mut n, mut i) = (0, 0);
+    while i < MARKETPLACES.len() {
+        let m = &MARKETPLACES[i];
+        keys[n] = (table_key(m.domain), i as u8);
+        n += 1;
+        let mut j = 0;
+        while j < m.alt_domains.len() {
+            keys[n] = (table_key(m.alt_domains[j]), i as u8);
+            n += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    keys
+};
+
+/// How many store domains and alternate domains the table has.
+const STORE_DOMAINS: usize = {
+    let (mut n, mut i) = (0, 0);
+    while i < MARKETPLACES.len() {
+        n += 1 + MARKETPLACES[i].alt_domains.len();
+        i += 1;
+    }
+    n
+};
 
 #[cfg(test)]
 mod tests {
@@ -263,6 +320,10 @@ mod tests {
         assert_eq!(store("myamazon.com"), None);
         assert_eq!(store("evil.www.amazon.com"), None);
         assert_eq!(store("aws.amazon.com"), None);
+        assert_eq!(store("amazon.co"), None);
+        assert_eq!(store("amazon.comm"), None);
+        assert_eq!(store("amazon.com\0"), None);
+        assert_eq!(store("amazon.com.auxxxx"), None);
         assert!(matches!(match_host("amzn.to"), Some(HostMatch::Short(_))));
         assert!(match_host("www.amzn.to").is_none());
     }

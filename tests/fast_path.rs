@@ -181,6 +181,18 @@ proptest! {
         agrees(&s)?;
     }
 
+    /// The fast path's quick look at a plain host (no `z` and not starting `a.co`: not Amazon)
+    /// holds for the parser: no such host is Amazon's, however the rest of the link reads.
+    #[test]
+    fn plain_hosts_without_a_z_are_never_amazon(host in "[a-y0-9.-]{1,24}", path in "(/[a-zA-Z0-9=?&-]{0,12}){0,3}") {
+        prop_assume!(!host.starts_with("a.co"));
+        for scheme in ["https", "http"] {
+            let link = format!("{scheme}://{host}{path}");
+            prop_assert_eq!(Classifier::new(None).classify_reference(&link).kind, Kind::NotAmazon, "{}", link);
+            agrees(&link)?;
+        }
+    }
+
     #[test]
     fn link_shaped_ascii_classifies_as_the_parser_says(s in "(https?://)?[ -~]{0,50}") {
         agrees(&s)?;

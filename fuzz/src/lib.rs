@@ -13,10 +13,13 @@ use linkscope::{
 };
 use percent_encoding::percent_decode_str;
 
-/// Classification never panics, and a clean link is an Amazon link of the same kind and
-/// marketplace that cleans to itself.
+/// Classification never panics, agrees with the full parser's, and a clean link is an Amazon
+/// link of the same kind and marketplace that cleans to itself.
 pub fn check_classify(classifier: &Classifier, input: &str) {
     let link = classifier.classify(input);
+    // The shortcuts (the "not Amazon" prefilters, the fast path for plain links) give what the
+    // full parser gives: no Amazon link missed, no lookalike taken for one.
+    assert_eq!(link, classifier.classify_reference(input), "{input:?}");
     if !link.is_amazon() {
         assert!(link.marketplace.is_none() && link.clean.is_none() && link.tag.is_none());
         return;

@@ -28,9 +28,12 @@ pub(super) enum Fast<'a> {
 pub(super) fn read<'a>(input: &'a str, amazon_base_host: Option<&'a str>) -> Fast<'a> {
     let b = input.as_bytes();
     let (host, rest) = if let Some(after) = strip_scheme(b) {
-        let Some(end) = plain_host_end(after) else {
+        let Some((end, may_be_amazon)) = plain_host_end(after) else {
             return Fast::Unsure;
         };
+        if !may_be_amazon {
+            return Fast::NotAmazon;
+        }
         let start = b.len() - after.len();
         (&input[start..start + end], &input[start + end..])
     } else if b.first() == Some(&b'/') && !matches!(b.get(1), Some(b'/' | b'\\')) {
@@ -62,31 +65,26 @@ pub(super) fn read<'a>(input: &'a str, amazon_base_host: Option<&'a str>) -> Fas
 /// The fragment is ignored.
 fn path_and_query(rest: &str) -> Option<(&str, Option<&str>)> {
     let b = rest.as_bytes();
-    let mut segment = 0;
     let mut i = 0;
-    while i < b.len() {
-        let byte = PATH[usize::from(b[i])];
-        // Most bytes are plain: one test for them before the other cases.
-        if matches!(byte, Byte::Plain) {
-            i += 1;
-            continue;
-        }
-        match byte {
-            Byte::Plain => {}
-            Byte::Slash => segment = i + 1,
-            Byte::Dot => {
+    loop {
+        i = skip(b, i, &PATH_PLAIN);
+        match b.get(i) {
+            None | Some(b'?' | b'#') => break,
+            Some(b'.') => {
+                let before = &b[..i];
                 let next = b.get(i + 1).copied().unwrap_or(b'/');
-                if matches!(&b[segment..i], b"" | b".") && matches!(next, b'/' | b'?' | b'#') {
+                if (before.ends_with(b"/") || before.ends_with(b"/."))
+                    && matches!(next, b'/' | b'?' | b'#')
+                {
                     return None;
                 }
             }
-            Byte::Percent => {
+            Some(b'%') => {
                 if b.get(i + 1) == Some(&b'2') && b.get(i + 2).is_some_and(|e| e | 0x20 == b'e') {
                     return None;
                 }
             }
-            Byte::End => break,
-            Byte::Other => return None,
+            Some(_) => return None,
         }
         i += 1;
     }
@@ -94,12 +92,26 @@ fn path_and_query(rest: &str) -> Option<(&str, Option<&str>)> {
     if b.get(i) != Some(&b'?') {
         return Some((path, None));
     }
-    let q = &b[i + 1..];
-    let end = q.iter().position(|&c| c == b'#').unwrap_or(q.len());
-    if !q[..end].iter().all(|&c| QUERY_BYTES[usize::from(c)]) {
-        return None;
+    let end = skip(b, i + 1, &QUERY_BYTES);
+    match b.get(end) {
+        None | Some(b'#') => Some((path, Some(&rest[i + 1..end]))),
+        Some(_) => None,
     }
-    Some((path, Some(&rest[i + 1..i + 1 + end])))
+}
+
+/// Where the first byte of `b` from `at` on that is not in `set` is (`b.len()` if none):
+/// eight bytes to a test while they last, as most bytes of a link are plain.
+fn skip(b: &[u8], mut at: usize, set: &[bool; 256]) -> usize {
+    while let Some(chunk) = b.get(at..at + 8) {
+        if !chunk.iter().fold(true, |all, &c| all & set[usize::from(c)]) {
+            break;
+        }
+        at += 8;
+    }
+    while b.get(at).is_some_and(|&c| set[usize::from(c)]) {
+        at += 1;
+    }
+    at
 }
 
 /// What follows `http://` or `https://` (lower case only).
@@ -109,56 +121,66 @@ fn strip_scheme(b: &[u8]) -> Option<&[u8]> {
 }
 
 /// Where a host the parser keeps as it is ends (or that it reads as an IPv4 address, never an
-/// Amazon host): non-empty, lower-case ASCII letters, digits, dots and hyphens, without `--` (so
-/// no punycode), up to `/`, `?`, `#` or the end. `None` for any other host.
-fn plain_host_end(after: &[u8]) -> Option<usize> {
-    let mut prev = 0;
-    for (i, &c) in after.iter().enumerate() {
-        match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'.' => {}
-            b'-' if prev != b'-' => {}
-            b'/' | b'?' | b'#' if i > 0 => return Some(i),
-            _ => return None,
+/// Amazon host), and whether it may be Amazon's: non-empty, lower-case ASCII letters, digits,
+/// dots and hyphens, without `--` (so no punycode), up to `/`, `?`, `#` or the end. `None` for
+/// any other host.
+///
+/// Every Amazon host has a `z` (`amazon`, `amzn`) but `a.co`: a host without one that does not
+/// start so is not Amazon's, and is told apart without a look at the table.
+fn plain_host_end(after: &[u8]) -> Option<(usize, bool)> {
+    let mut z = false;
+    let mut i = 0;
+    while i < after.len() {
+        let class = HOST[usize::from(after[i])];
+        // Most bytes are plain: one test for them before the other cases.
+        if class == PLAIN {
+            i += 1;
+            continue;
         }
-        prev = c;
+        if class == Z {
+            z = true;
+        } else if class == HYPHEN {
+            if after.get(i + 1) == Some(&b'-') {
+                return None;
+            }
+        } else if class == END && i > 0 {
+            break;
+        } else {
+            return None;
+        }
+        i += 1;
     }
-    (!after.is_empty()).then_some(after.len())
+    (i > 0).then_some((i, z || after.starts_with(b"a.co")))
 }
 
-/// How [`path_and_query`] treats a byte of a path.
-#[derive(Clone, Copy)]
-enum Byte {
-    /// Copied unchanged by the parser.
-    Plain,
-    Slash,
-    Dot,
-    Percent,
-    /// Ends the path: `?` or `#`.
-    End,
-    /// Escaped or rewritten by the parser (or not worth the trouble): the parser reads it.
-    Other,
-}
+/// Classes of host bytes for [`plain_host_end`].
+const PLAIN: u8 = 0;
+const Z: u8 = 1;
+const HYPHEN: u8 = 2;
+/// `/`, `?` or `#`.
+const END: u8 = 3;
+const OTHER: u8 = 4;
 
-/// Path bytes: letters, digits and `-_~!$&()*+,;=:@` are plain.
-static PATH: [Byte; 256] = {
-    let mut t = [Byte::Other; 256];
+static HOST: [u8; 256] = {
+    let mut t = [OTHER; 256];
     let mut c = 0;
     while c < 256 {
-        if PATH_BYTES[c] {
-            t[c] = Byte::Plain;
+        if matches!(c as u8, b'a'..=b'y' | b'0'..=b'9' | b'.') {
+            t[c] = PLAIN;
         }
         c += 1;
     }
-    t[b'/' as usize] = Byte::Slash;
-    t[b'.' as usize] = Byte::Dot;
-    t[b'%' as usize] = Byte::Percent;
-    t[b'?' as usize] = Byte::End;
-    t[b'#' as usize] = Byte::End;
+    t[b'z' as usize] = Z;
+    t[b'-' as usize] = HYPHEN;
+    t[b'/' as usize] = END;
+    t[b'?' as usize] = END;
+    t[b'#' as usize] = END;
     t
 };
 
-/// Bytes of a path the parser copies unchanged: letters, digits and `-._~!$&()*+,;=:@/%`.
-static PATH_BYTES: [bool; 256] = byte_set(b"-._~!$&()*+,;=:@/%");
+/// Bytes of a path the parser copies unchanged and that need no second look: letters, digits
+/// and `-_~!$&()*+,;=:@/` (not `.` and `%`, which may spell a dot segment).
+static PATH_PLAIN: [bool; 256] = byte_set(b"-_~!$&()*+,;=:@/");
 
 /// Bytes of a query the parser copies unchanged: those of a path, and `?`.
 static QUERY_BYTES: [bool; 256] = byte_set(b"-._~!$&()*+,;=:@/%?");
@@ -183,6 +205,27 @@ const fn byte_set(extra: &[u8]) -> [bool; 256] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::marketplace::{MARKETPLACES, SHORT_HOSTS};
+
+    #[test]
+    fn every_amazon_host_passes_the_quick_look() {
+        let stores = MARKETPLACES
+            .iter()
+            .flat_map(|m| std::iter::once(&m.domain).chain(m.alt_domains))
+            .flat_map(|d| [d.to_string(), format!("m.{d}."), format!("www.{d}")]);
+        let shorts = SHORT_HOSTS
+            .iter()
+            .flat_map(|s| [s.host.to_owned(), format!("{}.", s.host)]);
+        for host in stores.chain(shorts) {
+            assert!(match_host(&host).is_some(), "{host}");
+            let link = format!("{host}/x");
+            assert_eq!(plain_host_end(link.as_bytes()), Some((host.len(), true)));
+        }
+        assert_eq!(plain_host_end(b"www.youtube.com?"), Some((15, false)));
+        assert_eq!(plain_host_end(b"ab.com"), Some((6, false)));
+        assert_eq!(plain_host_end(b"xn--a.com"), None);
+        assert_eq!(plain_host_end(b"/x"), None);
+    }
 
     fn of(input: &str) -> Option<(&str, &str, Option<&str>)> {
         match read(input, Some("www.amazon.de")) {
