@@ -31,6 +31,10 @@ use output::AuditFormat;
 use scan::ScanOptions;
 use walk::WalkOptions;
 
+/// mimalloc rather than the system's malloc: an audit allocates a little for every link it finds.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "linkscope",
