@@ -31,33 +31,35 @@ pub enum FailOn {
     Health(&'static str),
 }
 
+impl FailOn {
+    /// The verdicts and the health states of `--fail-on`; health states only with `--live`.
+    pub fn split(
+        fail_on: &[FailOn],
+        live: bool,
+    ) -> Result<(Vec<Verdict>, Vec<&'static str>), Failure> {
+        let (mut verdicts, mut health) = (Vec::new(), Vec::new());
+        for f in fail_on {
+            match f {
+                FailOn::Verdict(v) => verdicts.push(*v),
+                FailOn::Health(h) => health.push(*h),
+            }
+        }
+        if !health.is_empty() && !live {
+            return Err(Failure(format!(
+                "--fail-on {}: health states need --live",
+                health.join(",")
+            )));
+        }
+        Ok((verdicts, health))
+    }
+}
+
 /// What one source gave: a part of its rows, in source order.
 type FileResult = Result<Vec<Row>, String>;
 
 pub fn run(options: &AuditOptions) -> Outcome {
     options.live.check_used()?;
-    let fail_verdicts: Vec<Verdict> = options
-        .fail_on
-        .iter()
-        .filter_map(|f| match f {
-            FailOn::Verdict(v) => Some(*v),
-            FailOn::Health(_) => None,
-        })
-        .collect();
-    let fail_health: Vec<&str> = options
-        .fail_on
-        .iter()
-        .filter_map(|f| match f {
-            FailOn::Health(h) => Some(*h),
-            FailOn::Verdict(_) => None,
-        })
-        .collect();
-    if !fail_health.is_empty() && !options.live.live {
-        return Err(Failure(format!(
-            "--fail-on {}: health states need --live",
-            fail_health.join(",")
-        )));
-    }
+    let (fail_verdicts, fail_health) = FailOn::split(&options.fail_on, options.live.live)?;
     let profile = load_profile(&options.profile)?;
     let live = options
         .live
@@ -108,16 +110,9 @@ pub fn run(options: &AuditOptions) -> Outcome {
         return Err(Failure(errors.join("\nlinkscope: ")));
     }
     if let Some(live) = &live {
-        check_live(&mut held, &profile, live);
-        failed_health = held.iter().flatten().any(|r| {
-            let state = r.live.as_ref().and_then(|l| l.health);
-            state.is_some_and(|s| fail_health.contains(&s))
-        });
-        for rows in held {
-            if let Err(e) = report.file(rows) {
-                write_error = Some(e);
-                break;
-            }
+        match report_checked(held, &profile, live, &fail_health, &mut report) {
+            Ok(failed) => failed_health = failed,
+            Err(e) => write_error = Some(e),
         }
     }
     if let Some(e) = write_error {
@@ -126,10 +121,30 @@ pub fn run(options: &AuditOptions) -> Outcome {
     report.finish(failed_health.then_some("--fail-on health"))
 }
 
+/// Checks the held rows live ([`check_live`]) and writes them to the report, a source at a time;
+/// whether one of them is in a `--fail-on` health state.
+pub fn report_checked(
+    mut held: Vec<Vec<Row>>,
+    profile: &Profile,
+    live: &Live,
+    fail_health: &[&str],
+    report: &mut Spool,
+) -> std::io::Result<bool> {
+    check_live(&mut held, profile, live);
+    let failed = held.iter().flatten().any(|r| {
+        let state = r.live.as_ref().and_then(|l| l.health);
+        state.is_some_and(|s| fail_health.contains(&s))
+    });
+    for rows in held {
+        report.file(rows)?;
+    }
+    Ok(failed)
+}
+
 /// Expands the short links and checks the products of every row (one plan for the whole run:
 /// a product linked from many pages is checked once), then fills in each row's live columns.
 /// A short link that reached a product takes its target's verdict.
-pub fn check_live(files: &mut [Vec<Row>], profile: &Profile, live: &Live) {
+fn check_live(files: &mut [Vec<Row>], profile: &Profile, live: &Live) {
     let mut plan = Plan::default();
     for row in files.iter().flatten() {
         plan.add_link(&row.finding.link);

@@ -29,7 +29,7 @@ use linkscope::extract::{decode, extract, SourceFormat};
 use linkscope::health::Policy;
 use linkscope::Profile;
 
-use crate::commands::audit::{check_live, FailOn};
+use crate::commands::audit::{report_checked, FailOn};
 use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
 use crate::live::{Live, LiveArgs};
@@ -89,14 +89,7 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
     if !live.live && (live.no_cache || live.cache_dir.is_some()) {
         return Err(Failure("--no-cache and --cache-dir need --live".into()));
     }
-    let (mut fail_on, mut fail_health) = (Vec::new(), Vec::new());
-    for f in run.fail_on {
-        match f {
-            FailOn::Verdict(v) => fail_on.push(*v),
-            FailOn::Health(h) if live.live => fail_health.push(*h),
-            FailOn::Health(h) => return Err(Failure(format!("--fail-on {h}: needs --live"))),
-        }
-    }
+    let (fail_on, fail_health) = FailOn::split(run.fail_on, live.live)?;
     let profile = load_profile(run.profile)?;
     // With --live, Amazon is asked about the links found once the crawl is over (only Amazon,
     // through a client of its own).
@@ -172,13 +165,9 @@ pub fn run(args: &CrawlArgs, live: &LiveArgs, run: &CrawlRun) -> Outcome {
     }
     let mut failed_health = false;
     if let Some(checks) = &checks {
-        check_live(&mut held, &profile, checks);
-        failed_health = held.iter().flatten().any(|r| {
-            let state = r.live.as_ref().and_then(|l| l.health);
-            state.is_some_and(|s| fail_health.contains(&s))
-        });
-        for rows in held {
-            write_error = write_error.or_else(|| report.file(rows).err());
+        match report_checked(held, &profile, checks, &fail_health, &mut report) {
+            Ok(failed) => failed_health = failed,
+            Err(e) => write_error = Some(e),
         }
     }
     if let Some(e) = write_error {
