@@ -9,7 +9,10 @@
 // Short links are expanded without ever loading their (tagged) target: each hop is fetched with
 // `redirect: 'manual'`, which stops at the redirect, and its status and `Location` are read from
 // `webRequest.onHeadersReceived` (observing only, for the short-link hosts, while an expansion
-// runs): a manual redirect's response hides them from fetch itself.
+// runs): a manual redirect's response hides them from fetch itself. A product check follows
+// redirects (a merged listing moves to its new ASIN); the hops it takes are counted through
+// `webRequest.onBeforeRedirect` (observing only, while the check runs), because fetch gives up on a
+// redirect loop with the same error as on a dropped connection, and a loop is not worth retrying.
 import {
   marketplaces, healthPolicy, healthPlan, healthAvailability, healthExpandStep, healthScanner,
   healthJudgeFailure, healthIsFresh, healthRetryDelay,
@@ -168,10 +171,56 @@ async function awake(work) {
   }
 }
 
+// ---- Redirects followed by a product check -------------------------------------------------------
+
+// The Fetch standard's limit: after 20 redirects, fetch fails as on a network error.
+const FETCH_REDIRECT_LIMIT = 20;
+const chains = new Map(); // URL on a check's redirect chain -> the chains ({ hops, seen, looped }) through it
+let counting = 0;
+
+function onRedirect({ url, redirectUrl }) {
+  for (const chain of chains.get(url) ?? []) {
+    chain.hops += 1;
+    if (chain.seen.has(redirectUrl)) chain.looped = true;
+    chain.seen.add(redirectUrl);
+    if (!chains.has(redirectUrl)) chains.set(redirectUrl, new Set());
+    chains.get(redirectUrl).add(chain);
+  }
+}
+
+/**
+ * Runs `work(chain)` while following the redirects that a request of `url` takes: `chain.hops`
+ * counts them, `chain.looped` says one came back to a URL of the chain (where webRequest is not
+ * available, neither is known).
+ */
+async function followingRedirects(url, work) {
+  const chain = { hops: 0, seen: new Set([url]), looped: false };
+  if (!chrome.webRequest) return work(chain);
+  if (counting++ === 0) {
+    chrome.webRequest.onBeforeRedirect.addListener(onRedirect, { urls: hostPatterns(), tabId: -1 });
+    // A round trip to the browser, which takes the listener in order before it answers: the
+    // requests made after it are seen.
+    await chrome.runtime.getPlatformInfo();
+  }
+  if (!chains.has(url)) chains.set(url, new Set());
+  chains.get(url).add(chain);
+  try {
+    return await work(chain);
+  } finally {
+    for (const u of chain.seen) {
+      chains.get(u)?.delete(chain);
+      if (chains.get(u)?.size === 0) chains.delete(u);
+    }
+    if (--counting === 0) chrome.webRequest.onBeforeRedirect.removeListener(onRedirect);
+  }
+}
+
 // ---- Product checks ------------------------------------------------------------------------------
 
 /** One GET of a bare product URL, read until the core has seen enough: `{ check, retryable, ttl, retryAfter }`. */
-async function checkOnce(url, run) {
+const checkOnce = (url, run) => followingRedirects(url, (chain) => checkFollowing(url, run, chain));
+
+async function checkFollowing(url, run, chain) {
   const p = policy();
   try {
     return await fetchPolitely(url, { redirect: 'follow' }, run, async (res, ctrl) => {
@@ -192,7 +241,9 @@ async function checkOnce(url, run) {
     });
   } catch (e) {
     if (!e?.failure) throw e;
-    return healthJudgeFailure(url, e.failure, p.timeoutMs, e.message);
+    const loop = chain.looped || chain.hops >= FETCH_REDIRECT_LIMIT;
+    const failure = e.failure === 'network' && loop ? 'tooManyRedirects' : e.failure;
+    return healthJudgeFailure(url, failure, p.timeoutMs, e.message);
   }
 }
 

@@ -233,6 +233,44 @@ test('availability: every marketplace with state and title, a tagged search wher
   assert.equal(amazon.log.length, before + 22, 'answered from the cache');
 });
 
+test('a store that does not answer in time, a dropped connection, a redirect loop and a 10 MB page end as errors with their reason, never as broken', async () => {
+  await browser.call('clearLiveCache');
+  // A 2 s timeout (the emulator's slow product answers after 60 s).
+  await browser.call('livePolicy', { timeoutMs: 2000, minIntervalMs: 50 });
+  try {
+    const troubles = [['B0SLOW0001', /timed out/], ['B0RESET001', /./], ['B0LOOP0001', /redirect/i], ['B0HUGE0001', /no product markers in the first 2097152 bytes/]];
+    for (const [asin, why] of troubles) {
+      const before = amazon.log.length;
+      const start = Date.now();
+      const rows = await browser.call('availability', `https://www.amazon.com/dp/${asin}`);
+      const ms = Date.now() - start;
+      assert.equal(rows.length, 6, asin);
+      for (const r of rows) {
+        assert.equal(r.health.kind, PRODUCTS[asin].state, `${asin} on ${r.marketplace}: ${JSON.stringify(r)}`);
+        assert.match(r.why, why, `${asin} on ${r.marketplace}`);
+        // Unknown, not missing: the user's product link is offered, never a search instead.
+        assert.equal(r.search, false, asin);
+      }
+      console.log(`# ${asin}: ${rows[0].health.kind} (${rows[0].why}) in ${(ms / 1000).toFixed(1)} s, ${amazon.log.length - before} requests`);
+      assert.ok(ms < 30_000, `${asin}: answered in ${ms} ms`);
+      const asked = amazon.log.slice(before);
+      for (const r of asked) assert.doesNotMatch(r.path, AFFILIATE, r.path);
+      if (asin === 'B0LOOP0001') {
+        // The browser follows 20 redirects, then the loop is known: not asked again.
+        for (const host of new Set(asked.map((r) => r.host))) {
+          assert.equal(asked.filter((r) => r.host === host).length, 21, `${host}: asked once, 20 redirects followed`);
+        }
+      }
+    }
+    // A short link that redirects to itself: no target, still a short link, and the loop ends.
+    const loop = await browser.call('expand', 'https://a.co/d/shortloop');
+    assert.deepEqual({ target: loop.target, verdict: loop.verdict }, { target: null, verdict: 'short' });
+    assert.ok(amazon.log.filter((r) => r.path === '/d/shortloop').length <= 25, 'the loop was given up');
+  } finally {
+    await browser.call('livePolicy', {});
+  }
+});
+
 test('the popup checks availability and marks the search fallback', async () => {
   const { page, tabId } = await open();
   const popup = await browser.openExtensionPage(`popup.html?tab=${tabId}`, { width: 400, height: 900 });
