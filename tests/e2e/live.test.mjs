@@ -8,8 +8,10 @@
 // user's action; the states in the badges and in checkPage's result; no request carries a tag or
 // any other affiliate parameter, and a short link's tagged target is never requested (Location is
 // read from webRequest: in Firefox too, the extension sees its own requests); per-host
-// concurrency; the cache; Cancel; availability with the tagged search fallback; expand. Prints the
-// time to check a 40-link page. Screenshots go to target/screenshots/ (Firefox's: firefox/ there).
+// concurrency; the cache; Cancel; availability with the tagged search fallback; expand; stores that
+// time out, drop the connection, redirect in a loop or send 10 MB, each an error with its reason.
+// Prints the time to check a 40-link page. Screenshots go to target/screenshots/ (Firefox's:
+// firefox/ there).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
