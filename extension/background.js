@@ -4,7 +4,7 @@
 import { initCore, auditBatch, affiliateLink, marketplaces, coverage, classifyBatch } from './core.js';
 import { targetFinding, availabilityDomains, availabilityRow, searchWords } from './live-results.js';
 import { loadSettings, saveProfile, STORAGE_KEY } from './settings.js';
-import { MSG, t } from './messages.js';
+import { MSG, t, said } from './messages.js';
 import { validateImport, describeErrors } from './import.js';
 import { permitted, newRun, checkLinks, expandLink, checkAvailability, setPolicy, clearCache } from './live.js';
 
@@ -40,7 +40,7 @@ async function copyAffiliateLink(url, { tabId, marketplace } = {}) {
     link = affiliateLink(settings.profile, url, marketplace ?? undefined);
   } catch (e) {
     // Most refusals are fixed in the options (a missing tracking ID, OneLink): offer the way there.
-    await toast(tabId, { title: t('copyNotPossible'), text: e.message, optionsButton: true });
+    await toast(tabId, { title: t('copyNotPossible'), text: said(e), optionsButton: true });
     throw e;
   }
   await writeClipboard(link.url);

@@ -23,6 +23,21 @@ let restarts = 0;
 // Running out of stack is a RangeError in V8 and an InternalError ("too much recursion") in Firefox.
 const isFault = (e) => e instanceof WebAssembly.RuntimeError || e instanceof RangeError || e?.name === 'InternalError';
 
+/**
+ * What the core refuses with a reason for the user (a link that cannot be made) comes as an Error
+ * whose message is JSON, `{ code, message, ...values }`: thrown on as an Error with the English
+ * `message` and the `code` and values, which messages.js `said()` puts in the UI's language.
+ */
+function refusal(e) {
+  if (!(e instanceof Error) || !e.message.startsWith('{"code":')) return e;
+  try {
+    const { message, ...said } = JSON.parse(e.message);
+    return Object.assign(new Error(message), said);
+  } catch {
+    return e;
+  }
+}
+
 /** `fn` (one public call into the core) with fault recovery around it. */
 function guarded(fn) {
   return (...args) => {
@@ -35,7 +50,7 @@ function guarded(fn) {
       return fn(...args);
     } catch (e) {
       if (isFault(e)) poisoned = true;
-      throw e;
+      throw refusal(e);
     }
   };
 }

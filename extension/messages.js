@@ -17,6 +17,16 @@ export function t(key, ...subs) {
   return chrome.i18n.getMessage(key, subs.map(String)) || key;
 }
 
+/**
+ * What the core said (a refused link, a tracking ID's problem: `{ code, message, marketplace?,
+ * expected? }`, or an Error with those) in the UI's language; its English message when no
+ * translation is known for it.
+ */
+export function said(what) {
+  const { code, message, marketplace, expected } = what;
+  return (code && chrome.i18n.getMessage(`core_${code}`, [marketplace ?? '', expected ?? ''])) || message;
+}
+
 /** `plural(key, n)`: a count in words; `count(n)`: a number, both in the UI language (counts.js). */
 export const { plural, count } = globalThis.linkscopeCounts;
 

@@ -4,7 +4,7 @@
 import { initCore, marketplaces, checkTrackingId, validateProfile } from './core.js';
 import { loadSettings, saveProfile } from './settings.js';
 import { validateImport, fileText, describeErrors } from './import.js';
-import { t, countryName, localize, el } from './messages.js';
+import { t, said, countryName, localize, el } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,7 +50,7 @@ function idRow(m, profile) {
 function checkId(input, hint) {
   const value = input.value.trim();
   const { error, warning } = value ? checkTrackingId(value, input.dataset.marketplace) : { error: null, warning: null };
-  hint.textContent = error ?? warning ?? '';
+  hint.textContent = error ? said(error) : warning ? said(warning) : '';
   hint.className = `hint ${error ? 'error' : warning ? 'warning' : ''}`;
   input.setAttribute('aria-invalid', String(Boolean(error)));
 }

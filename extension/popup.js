@@ -2,7 +2,7 @@
 // Amazon links by verdict, and coverage at a glance.
 import { initCore, classifyBatch, generateLinks, affiliateLink, productOf, coverage, qrPath } from './core.js';
 import { loadSettings, saveUi, hasTrackingId } from './settings.js';
-import { MSG, t, plural, count, countryName, localize, el } from './messages.js';
+import { MSG, t, said, plural, count, countryName, localize, el } from './messages.js';
 import { setupAvailability } from './popup-live.js';
 import { permitted, livePermissions } from './live.js';
 
@@ -39,7 +39,7 @@ function copyable(marketplace) {
   try {
     return { link: affiliateLink(view.profile, view.input, marketplace) };
   } catch (e) {
-    return { refusal: e.message };
+    return { refusal: said(e) };
   }
 }
 
@@ -74,7 +74,7 @@ function showLinks(input) {
     product = productOf(view.input);
     view.links = generateLinks(view.profile, view.input);
   } catch (e) {
-    info.textContent = e.message;
+    info.textContent = said(e);
     info.classList.add('error');
     return;
   }

@@ -74,7 +74,7 @@ const MAX_TRACKING_ID: usize = 64;
 /// ```
 /// use linkscope::TrackingId;
 /// assert!(TrackingId::parse("mysite-20").is_ok());
-/// assert_eq!(TrackingId::parse("").unwrap_err(), "tracking ID is empty");
+/// assert_eq!(TrackingId::parse("").unwrap_err().to_string(), "tracking ID is empty");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -83,23 +83,23 @@ pub struct TrackingId(String);
 impl TrackingId {
     /// Checks the characters and length. The suffix is not checked here: see
     /// [`TrackingId::suffix_warning`].
-    pub fn parse(s: &str) -> Result<TrackingId, &'static str> {
+    pub fn parse(s: &str) -> Result<TrackingId, IdError> {
         Self::check(s).map(|()| TrackingId(s.to_owned()))
     }
 
     /// What [`TrackingId::parse`] says of `s`, without keeping it.
-    pub fn check(s: &str) -> Result<(), &'static str> {
+    pub fn check(s: &str) -> Result<(), IdError> {
         if s.is_empty() {
-            return Err("tracking ID is empty");
+            return Err(IdError::Empty);
         }
         if s.len() > MAX_TRACKING_ID {
-            return Err("tracking ID is longer than 64 characters");
+            return Err(IdError::TooLong);
         }
         if !s
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
-            return Err("tracking ID may contain only letters, digits, '-' and '_'");
+            return Err(IdError::Characters);
         }
         Ok(())
     }
@@ -119,6 +119,35 @@ impl TrackingId {
             "{} tracking IDs usually end in {expected}; check that {} is the ID for {}",
             marketplace.domain, self.0, marketplace.name
         ))
+    }
+}
+
+/// Why a text is not a tracking ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdError {
+    Empty,
+    TooLong,
+    Characters,
+}
+
+impl IdError {
+    /// A stable name for the error, which the extension's translations are keyed by.
+    pub fn code(self) -> &'static str {
+        match self {
+            IdError::Empty => "idEmpty",
+            IdError::TooLong => "idTooLong",
+            IdError::Characters => "idCharacters",
+        }
+    }
+}
+
+impl fmt::Display for IdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IdError::Empty => "tracking ID is empty",
+            IdError::TooLong => "tracking ID is longer than 64 characters",
+            IdError::Characters => "tracking ID may contain only letters, digits, '-' and '_'",
+        })
     }
 }
 

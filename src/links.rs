@@ -130,6 +130,30 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
+impl LinkError {
+    /// A stable name for the error, which the extension's translations are keyed by (its
+    /// English text is the [`fmt::Display`] form).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LinkError::NotAmazon => "notAmazon",
+            LinkError::NotAProduct => "notAProduct",
+            LinkError::Short => "short",
+            LinkError::InvalidAsin => "invalidAsin",
+            LinkError::NotCovered(_) => "notCovered",
+            LinkError::InvalidIsbn => "invalidIsbn",
+            LinkError::NoIsbn10 => "noIsbn10",
+        }
+    }
+
+    /// The marketplace the error is about, if any.
+    pub fn marketplace(&self) -> Option<&'static Marketplace> {
+        match self {
+            LinkError::NotCovered(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
 /// A generated link for one marketplace. Serialized with its Markdown and HTML forms too.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedLink {

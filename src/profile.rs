@@ -238,7 +238,7 @@ impl Profile {
                 continue;
             };
             match TrackingId::parse(text.trim()) {
-                Err(message) => errors.add(field, message),
+                Err(e) => errors.add(field, e.to_string()),
                 Ok(_) if self.tracking_ids[m.index()].is_some() => {
                     errors.add(field, format!("{} is listed twice", m.domain));
                 }

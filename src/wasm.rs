@@ -17,6 +17,30 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// What the core says to the user, with a stable `code` that the extension's translations are
+/// keyed by, the English `message`, and the values a translation needs.
+#[derive(Serialize)]
+struct Said {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marketplace: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'static str>,
+}
+
+/// A link that cannot be made, thrown as an `Error` whose message is the JSON of its [`Said`]
+/// (extension/core.js turns it into an `Error` with the English message and the `code`).
+fn link_error(e: crate::LinkError) -> JsError {
+    let said = Said {
+        code: e.code(),
+        message: e.to_string(),
+        marketplace: e.marketplace().map(|m| m.domain),
+        expected: None,
+    };
+    crate::json::to_string(&said).map_or_else(js_error, |json| JsError::new(&json))
+}
+
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsError> {
     crate::json::to_string(value).map_err(js_error)
 }
@@ -206,7 +230,7 @@ pub fn audit_json(
 #[wasm_bindgen(js_name = generateLinks)]
 pub fn generate_links(profile_json: &str, input: &str) -> Result<String, JsError> {
     let p = profile(profile_json)?;
-    to_json(&crate::generate(&p, input).map_err(js_error)?)
+    to_json(&crate::generate(&p, input).map_err(link_error)?)
 }
 
 /// The one link to copy for `input`, for `target` or where the preferences say.
@@ -218,7 +242,7 @@ pub fn affiliate_link(
 ) -> Result<String, JsError> {
     let p = profile(profile_json)?;
     let target = target.as_deref().map(marketplace).transpose()?;
-    let link = crate::affiliate_link(&p, input, target).map_err(js_error)?;
+    let link = crate::affiliate_link(&p, input, target).map_err(link_error)?;
     to_json(&link)
 }
 
@@ -259,22 +283,33 @@ pub fn validate_profile(json: &str) -> Result<String, JsError> {
     to_json(&checked)
 }
 
-/// Checks one tracking ID for a marketplace as the user types: `{ error, warning }`.
+/// Checks one tracking ID for a marketplace as the user types: `{ error, warning }`, each null
+/// or `{ code, message }` (a suffix warning also with `marketplace` and the `expected` suffix).
 #[wasm_bindgen(js_name = checkTrackingId)]
 pub fn check_tracking_id(id: &str, marketplace_name: &str) -> Result<String, JsError> {
     #[derive(Serialize)]
     struct Check {
-        error: Option<&'static str>,
-        warning: Option<String>,
+        error: Option<Said>,
+        warning: Option<Said>,
     }
     let m = marketplace(marketplace_name)?;
     let check = match crate::TrackingId::parse(id.trim()) {
         Ok(id) => Check {
             error: None,
-            warning: id.suffix_warning(m),
+            warning: id.suffix_warning(m).map(|message| Said {
+                code: "idSuffix",
+                message,
+                marketplace: Some(m.domain),
+                expected: m.tag_suffix,
+            }),
         },
         Err(e) => Check {
-            error: Some(e),
+            error: Some(Said {
+                code: e.code(),
+                message: e.to_string(),
+                marketplace: None,
+                expected: None,
+            }),
             warning: None,
         },
     };
@@ -296,7 +331,7 @@ pub fn product_of(input: &str) -> Result<String, JsError> {
         asin: String,
         marketplace: Option<&'static str>,
     }
-    let p = crate::links::product_id(input).map_err(js_error)?;
+    let p = crate::links::product_id(input).map_err(link_error)?;
     to_json(&Product {
         asin: p.asin.as_str().to_owned(),
         marketplace: p.marketplace.map(|m| m.domain),
@@ -345,7 +380,7 @@ pub fn health_plan(
 /// marketplace when empty): `{ checks, ... }`.
 #[wasm_bindgen(js_name = healthAvailability)]
 pub fn health_availability(input: &str, marketplaces: &str) -> Result<String, JsError> {
-    let asin = crate::links::product_id(input).map_err(js_error)?.asin;
+    let asin = crate::links::product_id(input).map_err(link_error)?.asin;
     let chosen = if marketplaces.trim().is_empty() {
         crate::MARKETPLACES.iter().collect()
     } else {

@@ -1,7 +1,8 @@
 // The extension in the browser's language: the popup, the options page and the overlay panel in
 // German, Japanese and Arabic (the browser started with that UI language: Chromium here, Firefox
 // through firefox-locales.test.mjs, with Debian's language packs). Every localized element
-// shows its locale's message (none falls back to English where a translation exists), counts take
+// shows its locale's message (none falls back to English where a translation exists), as do the
+// core's refusals (a link that cannot be made, a mistyped tracking ID), counts take
 // the language's plural form, and Arabic lays out right to left with URLs and tracking IDs kept
 // left to right. Screenshots of the popup and panel in each, and the Arabic options (target/screenshots/).
 import { describe, test } from 'node:test';
@@ -52,6 +53,11 @@ for (const [lang, expect] of Object.entries(LANGUAGES)) describe(lang, () => {
     assert.notEqual(messages.linksHeading.message, EN.linksHeading.message);
     assert.equal(await popup.textContent('#links-heading'), messages.linksHeading.message);
     assert.match(await popup.textContent('#page-summary'), expect.total);
+    // What the core refuses is said in the UI's language, not in the core's English.
+    await popup.fill('#product-input', 'hello');
+    assert.equal(await popup.textContent('#product-info'), messages.core_notAmazon.message);
+    await popup.fill('#product-input', 'https://amzn.to/3xYz');
+    assert.equal(await popup.textContent('#product-info'), messages.core_short.message);
     await popup.fill('#product-input', 'B08N5WRWNW');
     await popup.waitForSelector('#links li');
     // The URLs stay left to right inside the mirrored popup.
@@ -68,6 +74,14 @@ for (const [lang, expect] of Object.entries(LANGUAGES)) describe(lang, () => {
     // is a sentence of the UI language, in its direction.
     assert.equal(await options.$eval('#ids input[type=text]', (i) => getComputedStyle(i).direction), 'ltr');
     assert.equal(await options.$eval('#ids input[type=text]:placeholder-shown', (i) => getComputedStyle(i).direction), expect.dir);
+    // The core's checks of a typed ID, in the UI's language.
+    const hint = async (value) => {
+      await options.fill('#ids input[data-marketplace="amazon.it"]', value);
+      return options.textContent('#hint-amazon\\.it');
+    };
+    assert.equal(await hint('my site'), messages.core_idCharacters.message);
+    assert.equal(await hint('mysite-20'), messages.core_idSuffix.message.replaceAll('$1', 'amazon.it').replaceAll('$2', '-21'));
+    await hint('');
     if (lang === 'ar') await options.screenshot({ path: path.join(SHOTS, 'options-ar.png'), fullPage: true });
     await options.close();
 

@@ -85,8 +85,48 @@ test('validateProfile lists field errors and normalizes valid profiles', () => {
 
 test('checkTrackingId validates as the user types', () => {
   assert.deepEqual(core.checkTrackingId('me-21', 'amazon.de'), { error: null, warning: null });
-  assert.match(core.checkTrackingId('me-20', 'amazon.de').warning, /usually end in -21/);
-  assert.match(core.checkTrackingId('me 21', 'amazon.de').error, /only letters, digits/);
+  const { warning } = core.checkTrackingId('me-20', 'amazon.de');
+  assert.deepEqual({ ...warning, message: undefined }, { code: 'idSuffix', marketplace: 'amazon.de', expected: '-21', message: undefined });
+  assert.match(warning.message, /usually end in -21/);
+  assert.deepEqual(core.checkTrackingId('me 21', 'amazon.de').error,
+    { code: 'idCharacters', message: "tracking ID may contain only letters, digits, '-' and '_'" });
+});
+
+test('every refusal the core gives has a code that each language translates, and English says what the core says', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const en = JSON.parse(await readFile(new URL('../../extension/_locales/en/messages.json', import.meta.url), 'utf8'));
+  const refused = (fn) => {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    return assert.fail('not refused');
+  };
+  const said = [
+    refused(() => core.productOf('hello')),
+    refused(() => core.generateLinks(profile, 'https://www.amazon.com/s?k=kettle')),
+    refused(() => core.affiliateLink(profile, 'https://amzn.to/x')),
+    refused(() => core.productOf('https://www.amazon.com/dp/')),
+    refused(() => core.affiliateLink(profile, 'https://www.amazon.in/dp/B08N5WRWNW')),
+    refused(() => core.productOf('9780306406158')),
+    refused(() => core.productOf('9791032305690')),
+    core.checkTrackingId('x'.repeat(65), 'amazon.de').error,
+    core.checkTrackingId('my site', 'amazon.de').error,
+    core.checkTrackingId('mysite-20', 'amazon.de').warning,
+  ];
+  assert.deepEqual(said.map((s) => s.code), ['notAmazon', 'notAProduct', 'short', 'invalidAsin', 'notCovered', 'invalidIsbn',
+    'noIsbn10', 'idTooLong', 'idCharacters', 'idSuffix']);
+  for (const s of said) {
+    const message = en[`core_${s.code}`]?.message;
+    assert.ok(message, `no translation key core_${s.code}`);
+    if (s.code !== 'idSuffix') assert.equal(message.replace('$1', s.marketplace), s.message);
+  }
+  assert.equal(said[4].marketplace, 'amazon.in');
+  // Errors that are not refusals stay plain Errors with the core's message.
+  const plain = refused(() => core.affiliateLink(profile, 'B08N5WRWNW', 'narnia'));
+  assert.equal(plain.code, undefined);
+  assert.match(plain.message, /unknown marketplace narnia/);
 });
 
 test('batches keep their order and odd inputs survive the packing', () => {
