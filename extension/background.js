@@ -40,8 +40,9 @@ async function copyAffiliateLink(url, { tabId, marketplace } = {}) {
     link = affiliateLink(settings.profile, url, marketplace ?? undefined);
   } catch (e) {
     // Most refusals are fixed in the options (a missing tracking ID, OneLink): offer the way there.
-    await toast(tabId, { title: t('copyNotPossible'), text: said(e), optionsButton: true });
-    throw e;
+    const why = said(e);
+    await toast(tabId, { title: t('copyNotPossible'), text: why, optionsButton: true });
+    throw new Error(why, { cause: e });
   }
   await writeClipboard(link.url);
   await toast(tabId, { title: t('copied'), text: link.url });

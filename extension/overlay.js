@@ -273,11 +273,17 @@
     return [
       `${label(f.verdict)} — ${f.marketplace ?? t('unknownMarketplace')}`,
       f.asin ? `ASIN ${f.asin}` : null,
-      `${t('tag')}: ${f.tag ?? t('none')}`,
+      `${t('tag')}: ${f.tag ?? t(f.verdict === 'short' ? 'tagUnknown' : 'none')}`,
       f.coverage ? `${t('coverage')}: ${t(`coverage_${f.coverage}`)}` : null,
-      t(`advice_${f.verdict}`),
+      advice(f),
       ...liveDetails(live),
     ].filter(Boolean);
+  }
+
+  /** What to do about a finding; no link to copy where none of the user's IDs earns. */
+  function advice(f) {
+    const copyable = f.coverage !== 'none' || !['untagged', 'foreign', 'wrongMarketplace'].includes(f.verdict);
+    return t(copyable ? `advice_${f.verdict}` : 'adviceNotCovered');
   }
 
   function liveDetails(live) {

@@ -33,6 +33,12 @@ impl Coverage {
 }
 
 impl Profile {
+    /// Whether enabling OneLink for `m` would let the home tracking ID earn there: not on the
+    /// home store itself, and from amazon.com only where the table says OneLink links it.
+    pub fn onelink_could_cover(&self, m: &'static Marketplace) -> bool {
+        m != self.home && (self.home.domain != "amazon.com" || m.onelink_from_us)
+    }
+
     /// The coverage of one marketplace.
     pub fn coverage(&self, m: &'static Marketplace) -> Coverage {
         if self.tracking_id(m).is_some() {
@@ -93,8 +99,11 @@ pub enum LinkError {
     Short,
     /// A product link whose ASIN is missing or invalid.
     InvalidAsin,
-    /// No tracking ID earns in this marketplace.
+    /// No tracking ID earns in this marketplace; OneLink could, if the user enabled it there.
     NotCovered(&'static Marketplace),
+    /// No tracking ID earns in this marketplace, and OneLink cannot: only an ID of its own will
+    /// do (OneLink does not link the home store there, or the page is not a product).
+    NeedsTrackingId(&'static Marketplace),
     /// An ISBN-13 whose check digit does not fit.
     InvalidIsbn,
     /// An ISBN-13 starting with 979: it has no ISBN-10, so it is no ASIN.
@@ -114,9 +123,12 @@ impl fmt::Display for LinkError {
             LinkError::InvalidAsin => f.write_str("the product ID (ASIN) is missing or invalid"),
             LinkError::NotCovered(m) => write!(
                 f,
-                "no tracking ID for {}: add one in the options, or enable OneLink for it",
+                "no tracking ID for {}: add one to the profile, or enable OneLink for it",
                 m.domain
             ),
+            LinkError::NeedsTrackingId(m) => {
+                write!(f, "no tracking ID for {}: add one to the profile", m.domain)
+            }
             LinkError::InvalidIsbn => {
                 f.write_str("not a valid ISBN-13: the check digit does not fit")
             }
@@ -140,6 +152,7 @@ impl LinkError {
             LinkError::Short => "short",
             LinkError::InvalidAsin => "invalidAsin",
             LinkError::NotCovered(_) => "notCovered",
+            LinkError::NeedsTrackingId(_) => "needsTrackingId",
             LinkError::InvalidIsbn => "invalidIsbn",
             LinkError::NoIsbn10 => "noIsbn10",
         }
@@ -148,7 +161,7 @@ impl LinkError {
     /// The marketplace the error is about, if any.
     pub fn marketplace(&self) -> Option<&'static Marketplace> {
         match self {
-            LinkError::NotCovered(m) => Some(m),
+            LinkError::NotCovered(m) | LinkError::NeedsTrackingId(m) => Some(m),
             _ => None,
         }
     }
@@ -442,7 +455,11 @@ pub fn affiliate_link(
         CopyTarget::Home => profile.home,
     });
     if profile.coverage(target) == Coverage::None {
-        return Err(LinkError::NotCovered(target));
+        return Err(if profile.onelink_could_cover(target) {
+            LinkError::NotCovered(target)
+        } else {
+            LinkError::NeedsTrackingId(target)
+        });
     }
     Ok(product_link(profile, target, p.asin, &p.extra))
 }
@@ -461,7 +478,9 @@ fn page_link(
     if target.is_some_and(|t| t != own) {
         return Err(LinkError::NotAProduct);
     }
-    let id = profile.tracking_id(own).ok_or(LinkError::NotCovered(own))?;
+    let id = profile
+        .tracking_id(own)
+        .ok_or(LinkError::NeedsTrackingId(own))?;
     let mut url = Url::parse(clean).map_err(|_| LinkError::NotAmazon)?;
     let subtag = keeps_subtag(link, profile);
     let kept: Vec<(String, String)> = url

@@ -433,6 +433,8 @@ test('a link partly under the panel keeps its badge where it can be seen, under 
 
 test('the label of a link shows when it is focused from the keyboard', async () => {
   const { page, tabId } = await open('/review.html?hold');
+  // An untagged link on a store where none of the user's IDs earns (OneLink does not reach amazon.in).
+  await page.evaluate(() => document.getElementById('budget').insertAdjacentHTML('afterend', ' (<a id="india" href="https://www.amazon.in/dp/B08N5WRWNW">in India</a>)'));
   await inspect(tabId);
   const callout = () => inRoot(page, (root) => (root.querySelector('.callout').hidden ? '' : root.querySelector('.callout').textContent));
   await page.focus('#pick');
@@ -449,6 +451,14 @@ test('the label of a link shows when it is focused from the keyboard', async () 
     return Math.max(0, c.top - a.bottom, a.top - c.bottom);
   });
   assert.ok(near < 20, `the label is ${near} px from the link`);
+  // A short link's tag is unknown, not absent; where no ID earns, there is nothing to copy.
+  await page.focus('#b3');
+  await settle(page, 100);
+  assert.match(await callout(), /^Short link — .*Tag: unknown until the link is opened.*"Check links" in this panel finds them/);
+  await page.focus('#india');
+  await settle(page, 100);
+  assert.match(await callout(), /^Untagged — amazon\.in.*None of your tracking IDs earns on this marketplace yet, so there is no link to copy/);
+  assert.doesNotMatch(await callout(), /Copy affiliate link/);
   await page.evaluate(() => document.activeElement.blur());
   await settle(page, 100);
   assert.equal(await callout(), '', 'the label goes when the link loses focus');

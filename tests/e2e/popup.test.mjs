@@ -94,7 +94,7 @@ test('first run: nothing is copied untagged, every copy path says why and where 
 
   const rowCopy = await popupCopy(popup, `${row('amazon.com')} button.copy`);
   assert.deepEqual(rowCopy, {
-    text: 'Nothing copied: no tracking ID for amazon.com: add one in the options, or enable OneLink for it',
+    text: 'Nothing copied: no tracking ID for amazon.com: add one in the options',
     refused: true,
     optionsOffered: true,
   });

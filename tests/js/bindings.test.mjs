@@ -108,6 +108,7 @@ test('every refusal the core gives has a code that each language translates, and
     refused(() => core.generateLinks(profile, 'https://www.amazon.com/s?k=kettle')),
     refused(() => core.affiliateLink(profile, 'https://amzn.to/x')),
     refused(() => core.productOf('https://www.amazon.com/dp/')),
+    refused(() => core.affiliateLink(profile, 'https://www.amazon.es/dp/B08N5WRWNW')),
     refused(() => core.affiliateLink(profile, 'https://www.amazon.in/dp/B08N5WRWNW')),
     refused(() => core.productOf('9780306406158')),
     refused(() => core.productOf('9791032305690')),
@@ -115,14 +116,17 @@ test('every refusal the core gives has a code that each language translates, and
     core.checkTrackingId('my site', 'amazon.de').error,
     core.checkTrackingId('mysite-20', 'amazon.de').warning,
   ];
-  assert.deepEqual(said.map((s) => s.code), ['notAmazon', 'notAProduct', 'short', 'invalidAsin', 'notCovered', 'invalidIsbn',
-    'noIsbn10', 'idTooLong', 'idCharacters', 'idSuffix']);
+  assert.deepEqual(said.map((s) => s.code), ['notAmazon', 'notAProduct', 'short', 'invalidAsin', 'notCovered', 'needsTrackingId',
+    'invalidIsbn', 'noIsbn10', 'idTooLong', 'idCharacters', 'idSuffix']);
   for (const s of said) {
     const message = en[`core_${s.code}`]?.message;
     assert.ok(message, `no translation key core_${s.code}`);
-    if (s.code !== 'idSuffix') assert.equal(message.replace('$1', s.marketplace), s.message);
+    // The one difference: the extension's settings are its options; the CLI's, the profile.
+    if (s.code !== 'idSuffix') assert.equal(message.replace('$1', s.marketplace).replace('in the options', 'to the profile'), s.message);
   }
-  assert.equal(said[4].marketplace, 'amazon.in');
+  assert.deepEqual([said[4].marketplace, said[5].marketplace], ['amazon.es', 'amazon.in']);
+  // A store page (not a product) earns only with the store's own ID: OneLink is no way there.
+  assert.equal(refused(() => core.affiliateLink(profile, 'https://www.amazon.fr/s?k=kettle')).code, 'needsTrackingId');
   // Errors that are not refusals stay plain Errors with the core's message.
   const plain = refused(() => core.affiliateLink(profile, 'B08N5WRWNW', 'narnia'));
   assert.equal(plain.code, undefined);
