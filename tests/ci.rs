@@ -40,6 +40,12 @@ fn linkscope_toml_gives_the_settings_and_flags_win() {
     // Given the site's folder from elsewhere, the file is found there.
     let o = run(&["audit", dir.path(), "--format", "json"], None);
     assert_eq!(o.json()["files"], 1);
+    // Given a folder of the site from its root (as a CI step does), the root's file is found.
+    for sub in ["_posts", "./_posts/"] {
+        let o = run_in(Some(&dir.0), &["audit", sub, "--format", "json"], None);
+        assert_eq!(o.code(), Some(1), "{sub}: the file's fail-on: {}", o.err());
+        assert_eq!(o.json()["files"], 1);
+    }
 
     dir.file("linkscope.toml", "profil = \"typo.json\"\n");
     let o = run_in(Some(&dir.0), &["audit"], None);

@@ -36,18 +36,30 @@ pub struct Config {
     pub max_file_size: Option<String>,
 }
 
-/// The `linkscope.toml` of the site: in the folder given first, or else the current folder.
+/// The `linkscope.toml` of the site: in the folder given first or a folder above it inside the
+/// current one (`linkscope audit _posts` from the site's root), else in the current folder.
 /// Paths in it are made relative to its folder.
 pub fn find(paths: &[PathBuf]) -> Result<Option<Config>, Failure> {
-    let dir = match paths.first() {
-        Some(p) if p.is_dir() => p.clone(),
-        _ => PathBuf::from("."),
-    };
-    let file = dir.join(FILE_NAME);
-    if !file.exists() {
-        return Ok(None);
+    let here = PathBuf::from(".");
+    let mut dirs = Vec::new();
+    if let Some(given) = paths.first().filter(|p| p.is_dir()) {
+        dirs.push(given.clone());
+        if let (Ok(given), Ok(cwd)) = (given.canonicalize(), here.canonicalize()) {
+            let above = given
+                .ancestors()
+                .skip(1)
+                .take_while(|d| d.starts_with(&cwd));
+            dirs.extend(above.map(Path::to_path_buf));
+        }
     }
-    load(&file, &dir).map(Some)
+    dirs.push(here);
+    for dir in dirs {
+        let file = dir.join(FILE_NAME);
+        if file.exists() {
+            return load(&file, &dir).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 fn load(file: &Path, dir: &Path) -> Result<Config, Failure> {
