@@ -47,6 +47,16 @@ fn markdown_sites_and_a_run_that_reads_nothing() {
     );
     assert_eq!(o.code(), Some(1), "{}", o.err());
     assert!(o.out().contains("2 Amazon links in 2 files"), "{}", o.out());
+    let one = dir.0.join("about.markdown");
+    let o = run(
+        &["audit", one.to_str().unwrap(), "--profile", PROFILE],
+        None,
+    );
+    assert!(
+        o.out().contains("\n1 Amazon link in 1 file: "),
+        "{}",
+        o.out()
+    );
 
     let empty = TempDir::new("no-sources");
     empty.file("image.png", [0u8, 1, 2]);

@@ -142,11 +142,11 @@ fn github_annotations() {
     );
     let text = o.out();
     assert!(
-        text.contains("::error file=./_posts/kettles.md,line=1,col=10,title=linkscope%3A untagged::Amazon link carries no tracking ID: https://www.amazon.com/dp/B08N5WRWNW"),
+        text.contains("::error file=_posts/kettles.md,line=1,col=10,title=linkscope%3A untagged::Amazon link carries no tracking ID: https://www.amazon.com/dp/B08N5WRWNW"),
         "{text}"
     );
     assert!(
-        text.contains("::warning file=./_drafts/draft.md,line=1,col=5,"),
+        text.contains("::warning file=_drafts/draft.md,line=1,col=5,"),
         "{text}"
     );
 }

@@ -106,6 +106,15 @@ fn dry_run_write_and_idempotence() {
         o.err()
     );
     assert_eq!(snapshot(&dir), before, "a dry run writes nothing");
+    // Run from the site's root on `.`, the diff names the files as `git apply` takes them.
+    let o = common::run_in(Some(&dir.0), &["fix", ".", "--profile", PROFILE], None);
+    let diff = o.out();
+    let heads: Vec<&str> = diff.lines().filter(|l| l.starts_with("--- ")).collect();
+    assert!(
+        !heads.is_empty() && heads.iter().all(|l| !l.contains("./")),
+        "{heads:?}"
+    );
+    assert!(heads.contains(&"--- a/post.md"), "{heads:?}");
 
     #[cfg(unix)]
     {

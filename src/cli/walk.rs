@@ -2,7 +2,7 @@
 //! `.ignore` respected unless `--no-ignore`, `--include`/`--exclude` globs, hidden files and
 //! folders skipped, symbolic links not followed unless asked and never followed in a loop.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use ignore::overrides::OverrideBuilder;
 use ignore::WalkBuilder;
@@ -19,9 +19,14 @@ pub enum Source {
 }
 
 impl Source {
+    /// The name reports and diffs give the source: its path as given, without `./` steps
+    /// (`audit .` names `posts/a.md`, which `git apply` and code scanning take).
     pub fn name(&self) -> String {
         match self {
-            Source::File(path, _) => path.display().to_string(),
+            Source::File(path, _) => {
+                let steps = path.components().filter(|c| *c != Component::CurDir);
+                steps.collect::<PathBuf>().display().to_string()
+            }
             Source::Stdin => "-".into(),
         }
     }

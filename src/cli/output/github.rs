@@ -18,7 +18,7 @@ pub fn row(r: &Row, fail_on: &[Verdict]) -> Option<String> {
 }
 
 pub fn footer(files: usize, summary: &Summary) -> String {
-    format!("{} Amazon links in {files} files\n", summary.total)
+    format!("{}\n", super::table::links_in_files(summary.total, files))
 }
 
 /// A workflow command's message: `%`, CR and LF escaped.

@@ -88,11 +88,21 @@ pub fn audit(rows: &[Row], files: usize, summary: &Summary) -> String {
         .map(|v| format!("{} {}", summary.count(*v), v.as_str()))
         .collect();
     out.push_str(&format!(
-        "\n{} Amazon links in {files} files: {}\n",
-        summary.total,
+        "\n{}: {}\n",
+        links_in_files(summary.total, files),
         counts.join(", ")
     ));
     out
+}
+
+/// "1 Amazon link in 2 files": the count of a report's links and files in words.
+pub fn links_in_files(links: usize, files: usize) -> String {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "{links} Amazon link{} in {files} file{}",
+        s(links),
+        s(files)
+    )
 }
 
 /// Columns aligned with two spaces between them; the last column is not padded. Cells are
