@@ -38,11 +38,25 @@ pub fn cell(s: &str, max: usize) -> String {
     out
 }
 
-/// Writes `linkscope: <message>` to stderr. A closed or failing stderr is ignored: a
-/// diagnostic never aborts a run.
+/// Writes `linkscope: <message>` to stderr, each further line of the message indented (so no
+/// line of it can pass for a diagnostic of its own) and each line made printable. A closed or
+/// failing stderr is ignored: a diagnostic never aborts a run.
 pub fn diag(message: &str) {
-    let line = format!("linkscope: {}\n", printable(message));
-    let _ = io::stderr().lock().write_all(line.as_bytes());
+    let _ = io::stderr()
+        .lock()
+        .write_all(diagnostic(message).as_bytes());
+}
+
+fn diagnostic(message: &str) -> String {
+    let mut text = String::from("linkscope: ");
+    for (i, line) in message.split('\n').enumerate() {
+        if i > 0 {
+            text.push_str(if line.starts_with("  ") { "\n" } else { "\n  " });
+        }
+        text.push_str(&printable(line));
+    }
+    text.push('\n');
+    text
 }
 
 /// Standard output, buffered; once the reader has gone (a closed pipe), further writes are
@@ -111,6 +125,18 @@ pub fn emit(text: &str) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_diagnostic_keeps_its_lines_indented_and_printable() {
+        assert_eq!(
+            diagnostic("p.json: invalid profile:\n  home: bad\n  oneLink[0]: x"),
+            "linkscope: p.json: invalid profile:\n  home: bad\n  oneLink[0]: x\n"
+        );
+        assert_eq!(
+            diagnostic("a\nlinkscope: fake\r\u{1b}[2J"),
+            "linkscope: a\n  linkscope: fake\\r\\u{1b}[2J\n"
+        );
+    }
 
     #[test]
     fn escapes_what_terminals_obey() {
