@@ -221,8 +221,11 @@ fn read_input(input: &str) -> Result<Input, LinkError> {
         return asin.map(Input::Asin);
     }
     let link = classify(input);
-    if !link.is_amazon() && !input.contains("://") && !input.starts_with("//") {
-        let with_scheme = classify(&format!("https://{input}"));
+    if !link.is_amazon() && !input.contains("://") {
+        // A protocol-relative link (`//www.amazon.de/dp/…`, as pages write them) is https,
+        // as the audit reads it; a bare host (`amazon.de/dp/…`) too.
+        let host_on = input.strip_prefix("//").unwrap_or(input);
+        let with_scheme = classify(&format!("https://{host_on}"));
         if with_scheme.is_amazon() {
             return Ok(Input::Link(with_scheme));
         }
@@ -314,6 +317,9 @@ fn asin_of(link: &Link) -> Result<Asin, LinkError> {
 /// let p = product_id("amazon.de/dp/B08N5WRWNW").unwrap();
 /// assert_eq!((p.asin.as_str(), p.marketplace.unwrap().domain), ("B08N5WRWNW", "amazon.de"));
 /// assert_eq!(product_id("978-0-596-00712-6").unwrap().asin.as_str(), "0596007124");
+/// // Protocol-relative, as pages write links:
+/// let p = product_id("//www.amazon.co.jp/gp/product/1856177076/ref=x").unwrap();
+/// assert_eq!((p.asin.as_str(), p.marketplace.unwrap().domain), ("1856177076", "amazon.co.jp"));
 /// ```
 pub fn product_id(input: &str) -> Result<ProductId, LinkError> {
     Ok(match read_input(input)? {
