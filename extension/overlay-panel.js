@@ -45,7 +45,7 @@
     .href { display: block; color: #4a4f57; font-size: 12px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     /* Read aloud, not shown. Not positioned nor clipped by a path: the rows' hundreds of such layers made
        every hit test on the page (the badge layer makes several a frame) ten times slower. */
-    .sr { display: inline-block; width: 1px; height: 1px; margin: -1px; overflow: hidden; white-space: nowrap; vertical-align: top; }
+    .sr { display: block; width: 1px; height: 1px; margin-bottom: -1px; overflow: hidden; white-space: nowrap; }
     .more, .none { padding: 6px 12px; color: #4a4f57; font-size: 12px; }
     .foot { display: flex; flex-wrap: wrap; gap: 8px; padding: 8px 12px; border-top: 1px solid #e3e3e8; align-items: center; }
     .foot button { font: inherit; font-size: 12px; border: 1px solid #8a8d96; background: #f3f3f6; color: inherit;

@@ -549,6 +549,16 @@ test('axe-core finds no serious or critical problem in the overlay, light or dar
       return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} (${v.nodes[0].target})`);
     });
     assert.deepEqual(violations, [], `${scheme}: ${violations.join('; ')}`);
+    // What a row reads aloud takes no room on screen: no blank line under each row.
+    const heights = await inRoot(page, (root) => [...root.querySelectorAll('.row')].slice(0, 3).map((row) => {
+      const sr = row.querySelector('.sr');
+      const withText = row.getBoundingClientRect().height;
+      sr.style.display = 'none';
+      const without = row.getBoundingClientRect().height;
+      sr.style.display = '';
+      return [withText, without];
+    }));
+    for (const [withText, without] of heights) assert.equal(withText, without, `a row is ${withText} px high, ${without} px without its spoken text`);
     await page.evaluate(() => scrollTo(0, 470));
     await settle(page);
     await page.screenshot({ path: path.join(SHOTS, `overlay-review-${scheme}.png`) });
