@@ -132,6 +132,11 @@ fn coverage_table_and_json() {
     let o = run(&["coverage", "--profile", PROFILE], None);
     let text = stdout(&o);
     assert!(text.contains("amazon.com (home)  direct"), "{text}");
+    // A OneLink store's ID is the home one, on the home store's links (not on its own).
+    assert!(
+        text.contains("amazon.fr          onelink   mysite-20 (on amazon.com links)\n"),
+        "{text}"
+    );
     assert!(text.contains("3 direct, 3 through OneLink, 16 not covered"));
     let o = run(
         &["coverage", "--profile", PROFILE, "--format", "json"],

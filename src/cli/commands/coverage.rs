@@ -30,11 +30,18 @@ pub fn run(profile: &Path, format: TableFormat) -> Outcome {
             } else {
                 r.marketplace.to_owned()
             };
+            // Through OneLink, the home ID earns on the home store's links that Amazon sends
+            // on; a link to this store itself needs an ID of its own.
+            let id = match (&r.tracking_id, r.coverage) {
+                (Some(id), Coverage::Onelink) => format!("{id} (on {} links)", profile.home.domain),
+                (Some(id), _) => id.clone(),
+                (None, _) => "-".into(),
+            };
             vec![
                 r.country.to_owned(),
                 marketplace,
                 r.coverage.as_str().to_owned(),
-                r.tracking_id.clone().unwrap_or_else(|| "-".into()),
+                id,
             ]
         })
         .collect();
