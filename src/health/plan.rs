@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use url::Url;
 
 use super::expand::Expansion;
 use super::policy::{check_key, expansion_key};
@@ -37,8 +36,15 @@ pub fn expansion_url(link: &Link) -> Option<String> {
     if link.kind != Kind::Short {
         return None;
     }
-    let url = Url::parse(link.clean.as_deref()?).ok()?;
-    Some(format!("https://{}{}", url.host_str()?, url.path()))
+    // A short link's clean form is `https://` + its host + its path (as the URL parser writes
+    // them) + its query: everything before the `?`.
+    let clean = link.clean.as_deref()?;
+    Some(
+        clean
+            .split_once('?')
+            .map_or(clean, |(page, _)| page)
+            .to_owned(),
+    )
 }
 
 /// One product check to make.
