@@ -106,10 +106,10 @@ pub struct Plan {
     pub expansions: Vec<ExpandRequest>,
     /// One entry per input link, in input order.
     pub links: Vec<LinkRequests>,
+    /// Where each request is in `checks` or `expansions`, by its cache key (the two kinds of
+    /// key never meet: `…/check/…` and `…/expand/…`). One map type: less code in the .wasm.
     #[serde(skip)]
-    check_index: HashMap<(&'static str, Asin), usize>,
-    #[serde(skip)]
-    expansion_index: HashMap<String, usize>,
+    index: HashMap<String, usize>,
 }
 
 impl Plan {
@@ -156,25 +156,24 @@ impl Plan {
 
     /// The index of the check of `asin` in `marketplace`, added when new.
     pub fn add_check(&mut self, marketplace: &'static Marketplace, asin: Asin) -> usize {
-        *self
-            .check_index
-            .entry((marketplace.domain, asin))
-            .or_insert_with(|| {
-                self.checks.push(CheckRequest {
-                    marketplace: marketplace.domain,
-                    asin,
-                    url: check_url(marketplace, asin),
-                    key: check_key(marketplace.domain, asin),
-                });
-                self.checks.len() - 1
-            })
+        let key = check_key(marketplace.domain, asin);
+        *self.index.entry(key).or_insert_with_key(|key| {
+            self.checks.push(CheckRequest {
+                marketplace: marketplace.domain,
+                asin,
+                url: check_url(marketplace, asin),
+                key: key.clone(),
+            });
+            self.checks.len() - 1
+        })
     }
 
     fn add_expansion(&mut self, url: String) -> usize {
-        *self.expansion_index.entry(url).or_insert_with_key(|url| {
+        let key = expansion_key(&url);
+        *self.index.entry(key).or_insert_with_key(|key| {
             self.expansions.push(ExpandRequest {
-                key: expansion_key(url),
-                url: url.clone(),
+                key: key.clone(),
+                url,
             });
             self.expansions.len() - 1
         })
