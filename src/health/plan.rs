@@ -109,7 +109,39 @@ pub struct Plan {
     /// Where each request is in `checks` or `expansions`, by its cache key (the two kinds of
     /// key never meet: `…/check/…` and `…/expand/…`). One map type: less code in the .wasm.
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, IndexHasher>,
+}
+
+/// The hasher of [`Plan`]'s index. In the .wasm std has no random source, so its SipHash keys
+/// are predictable there anyway: plain FNV-1a does as well with 1 KB less code. Natively std's
+/// randomly keyed SipHash stays.
+#[cfg(target_arch = "wasm32")]
+type IndexHasher = std::hash::BuildHasherDefault<fnv::Fnv>;
+#[cfg(not(target_arch = "wasm32"))]
+type IndexHasher = std::collections::hash_map::RandomState;
+
+#[cfg(target_arch = "wasm32")]
+mod fnv {
+    /// FNV-1a, 64 bits.
+    pub struct Fnv(u64);
+
+    impl Default for Fnv {
+        fn default() -> Fnv {
+            Fnv(0xcbf2_9ce4_8422_2325)
+        }
+    }
+
+    impl std::hash::Hasher for Fnv {
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
 }
 
 impl Plan {
