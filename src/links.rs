@@ -3,7 +3,6 @@
 use std::fmt;
 
 use serde::Serialize;
-use url::Url;
 
 use crate::classify::{classify, Kind, Link};
 use crate::ids::Asin;
@@ -198,11 +197,12 @@ impl Serialize for GeneratedLink {
     }
 }
 
-/// A product to make links for: its ASIN and the parameters worth carrying along.
+/// A product to make links for: its ASIN and the parameters worth carrying along (a query
+/// string without its `?`, empty when none).
 struct Product {
     asin: Asin,
     source: Option<&'static Marketplace>,
-    extra: Vec<(String, String)>,
+    extra: String,
 }
 
 /// What a user typed or pasted, read the forgiving way: an ASIN, an ISBN-13 (978…, the book's
@@ -284,7 +284,7 @@ fn product(input: Input, profile: &Profile) -> Result<Product, LinkError> {
         Input::Asin(asin) => Ok(Product {
             asin,
             source: None,
-            extra: Vec::new(),
+            extra: String::new(),
         }),
         Input::Link(link) => product_of(&link, profile),
     }
@@ -352,28 +352,54 @@ fn keeps_subtag(link: &Link, profile: &Profile) -> bool {
             .is_some_and(|tag| profile.tracking_ids().any(|(_, id)| id.as_str() == tag))
 }
 
+/// A classified link's `clean` URL split before its query: the page, and the query without its
+/// `?` (empty when none).
+fn split_query(clean: &str) -> (&str, &str) {
+    clean.split_once('?').unwrap_or((clean, ""))
+}
+
+/// The pairs of a query as written. The classifier writes a clean link's query form-encoded,
+/// as `form_urlencoded` would (tests/never_panics.rs checks it), so names are compared and
+/// pairs carried over as they are, without decoding them and encoding them again.
+fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+}
+
+/// Appends the pairs to a query string, each after a `&` unless it is the first.
+fn push_pairs<'a>(query: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (name, value) in pairs {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.push_str(value);
+    }
+}
+
 /// The parameters of a classified link that the preferences keep: `ascsubtag`, `th`, `psc`.
-fn kept_params(link: &Link, profile: &Profile) -> Vec<(String, String)> {
-    let Some(url) = link.clean.as_deref().and_then(|c| Url::parse(c).ok()) else {
-        return Vec::new();
-    };
+fn kept_params(link: &Link, profile: &Profile) -> String {
     let prefs = &profile.preferences;
     let subtag = keeps_subtag(link, profile);
-    url.query_pairs()
-        .filter(|(name, _)| match &**name {
-            "ascsubtag" => subtag,
-            "th" | "psc" => prefs.keep_variant,
-            _ => false,
-        })
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect()
+    let query = split_query(link.clean.as_deref().unwrap_or("")).1;
+    let kept = pairs(query).filter(|(name, _)| match *name {
+        "ascsubtag" => subtag,
+        "th" | "psc" => prefs.keep_variant,
+        _ => false,
+    });
+    let mut query = String::new();
+    push_pairs(&mut query, kept);
+    query
 }
 
 fn product_link(
     profile: &Profile,
     m: &'static Marketplace,
     asin: Asin,
-    extra: &[(String, String)],
+    extra: &str,
 ) -> GeneratedLink {
     let coverage = profile.coverage(m);
     let (store, id) = match coverage {
@@ -381,15 +407,13 @@ fn product_link(
         Coverage::Onelink => (profile.home, profile.tracking_id(profile.home)),
         Coverage::None => (m, None),
     };
-    let mut url = format!("{}/dp/{asin}", store.origin());
-    let mut query = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(id) = id {
-        query.append_pair("tag", id.as_str());
-    }
-    for (name, value) in extra {
-        query.append_pair(name, value);
-    }
-    let query = query.finish();
+    let mut url = store.origin();
+    url.push_str("/dp/");
+    url.push_str(asin.as_str());
+    // A tracking ID has only letters, digits, `-` and `_`: form-encoded as it is.
+    let mut query = String::new();
+    push_pairs(&mut query, id.map(|id| ("tag", id.as_str())).into_iter());
+    push_pairs(&mut query, pairs(extra));
     if !query.is_empty() {
         url.push('?');
         url.push_str(&query);
@@ -487,24 +511,21 @@ fn page_link(
     let id = profile
         .tracking_id(own)
         .ok_or(LinkError::NeedsTrackingId(own))?;
-    let mut url = Url::parse(clean).map_err(|_| LinkError::NotAmazon)?;
     let subtag = keeps_subtag(link, profile);
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(n, _)| n != "tag" && (n != "ascsubtag" || subtag))
-        .map(|(n, v)| (n.into_owned(), v.into_owned()))
-        .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair("tag", id.as_str());
+    let (page, query) = split_query(clean);
+    let kept = pairs(query).filter(|(n, _)| *n != "tag" && (*n != "ascsubtag" || subtag));
+    let mut url = page.to_owned();
+    url.push('?');
+    let mut query = String::new();
+    push_pairs(&mut query, kept.chain([("tag", id.as_str())]));
+    url.push_str(&query);
     Ok(GeneratedLink {
         marketplace: own.domain,
         country: own.country,
         label: own.label(),
         coverage: Coverage::Direct,
         tracking_id: Some(id.to_string()),
-        url: url.into(),
+        url,
         redirected: false,
     })
 }

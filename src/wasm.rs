@@ -12,6 +12,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::{Kind, Marketplace, Problem, Profile};
 
+/// The allocator: talc, on memory grown as needed (issue 11: the .wasm 3.8 KB smaller than with
+/// std's dlmalloc, 1.7 KB gzipped; its in-place realloc costs 0.2 KB and is kept).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Any error as a JS `Error` with the error's message.
 fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())

@@ -57,6 +57,15 @@ fn check(input: &str) {
         let again = classify(clean);
         assert_eq!(again.kind, link.kind, "{input:?} -> {clean:?}");
         assert_eq!(again.clean.as_deref(), Some(clean.as_str()), "{input:?}");
+        // What link generation (src/links.rs) relies on to carry a clean link's parameters over
+        // as written: it is what the URL parser writes, and its query is form-encoded.
+        let url = url::Url::parse(clean).expect(clean);
+        assert_eq!(url.as_str(), clean, "{input:?}");
+        let encoded = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(url.query_pairs())
+            .finish();
+        assert_eq!(encoded, url.query().unwrap_or(""), "{input:?}");
+        assert!(url.fragment().is_none(), "{input:?}");
     }
     if link.kind == Kind::NotAmazon {
         assert!(link.marketplace.is_none() && link.clean.is_none());

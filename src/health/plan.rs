@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use url::Url;
 
 use super::expand::Expansion;
 use super::policy::{check_key, expansion_key};
@@ -37,8 +36,15 @@ pub fn expansion_url(link: &Link) -> Option<String> {
     if link.kind != Kind::Short {
         return None;
     }
-    let url = Url::parse(link.clean.as_deref()?).ok()?;
-    Some(format!("https://{}{}", url.host_str()?, url.path()))
+    // A short link's clean form is `https://` + its host + its path (as the URL parser writes
+    // them) + its query: everything before the `?`.
+    let clean = link.clean.as_deref()?;
+    Some(
+        clean
+            .split_once('?')
+            .map_or(clean, |(page, _)| page)
+            .to_owned(),
+    )
 }
 
 /// One product check to make.
@@ -100,10 +106,42 @@ pub struct Plan {
     pub expansions: Vec<ExpandRequest>,
     /// One entry per input link, in input order.
     pub links: Vec<LinkRequests>,
+    /// Where each request is in `checks` or `expansions`, by its cache key (the two kinds of
+    /// key never meet: `…/check/…` and `…/expand/…`). One map type: less code in the .wasm.
     #[serde(skip)]
-    check_index: HashMap<(&'static str, Asin), usize>,
-    #[serde(skip)]
-    expansion_index: HashMap<String, usize>,
+    index: HashMap<String, usize, IndexHasher>,
+}
+
+/// The hasher of [`Plan`]'s index. In the .wasm std has no random source, so its SipHash keys
+/// are predictable there anyway: plain FNV-1a does as well with 1 KB less code. Natively std's
+/// randomly keyed SipHash stays.
+#[cfg(target_arch = "wasm32")]
+type IndexHasher = std::hash::BuildHasherDefault<fnv::Fnv>;
+#[cfg(not(target_arch = "wasm32"))]
+type IndexHasher = std::collections::hash_map::RandomState;
+
+#[cfg(target_arch = "wasm32")]
+mod fnv {
+    /// FNV-1a, 64 bits.
+    pub struct Fnv(u64);
+
+    impl Default for Fnv {
+        fn default() -> Fnv {
+            Fnv(0xcbf2_9ce4_8422_2325)
+        }
+    }
+
+    impl std::hash::Hasher for Fnv {
+        fn write(&mut self, bytes: &[u8]) {
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+
+        fn finish(&self) -> u64 {
+            self.0
+        }
+    }
 }
 
 impl Plan {
@@ -150,25 +188,24 @@ impl Plan {
 
     /// The index of the check of `asin` in `marketplace`, added when new.
     pub fn add_check(&mut self, marketplace: &'static Marketplace, asin: Asin) -> usize {
-        *self
-            .check_index
-            .entry((marketplace.domain, asin))
-            .or_insert_with(|| {
-                self.checks.push(CheckRequest {
-                    marketplace: marketplace.domain,
-                    asin,
-                    url: check_url(marketplace, asin),
-                    key: check_key(marketplace.domain, asin),
-                });
-                self.checks.len() - 1
-            })
+        let key = check_key(marketplace.domain, asin);
+        *self.index.entry(key).or_insert_with_key(|key| {
+            self.checks.push(CheckRequest {
+                marketplace: marketplace.domain,
+                asin,
+                url: check_url(marketplace, asin),
+                key: key.clone(),
+            });
+            self.checks.len() - 1
+        })
     }
 
     fn add_expansion(&mut self, url: String) -> usize {
-        *self.expansion_index.entry(url).or_insert_with_key(|url| {
+        let key = expansion_key(&url);
+        *self.index.entry(key).or_insert_with_key(|key| {
             self.expansions.push(ExpandRequest {
-                key: expansion_key(url),
-                url: url.clone(),
+                key: key.clone(),
+                url,
             });
             self.expansions.len() - 1
         })
