@@ -294,7 +294,9 @@ pub fn each_source_in_parts<R: Send>(
     // How many sources have been consumed: a worker does not start source `i` before
     // `i < consumed + window`.
     let consumed = (Mutex::new(0usize), Condvar::new());
-    let (send, receive) = mpsc::sync_channel::<(usize, Option<R>)>(window);
+    // A source's parts, the last one marked (a source in one part is one message: each
+    // message may wake the consuming thread).
+    let (send, receive) = mpsc::sync_channel::<(usize, Option<R>, bool)>(window);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let send = send.clone();
@@ -308,12 +310,16 @@ pub fn each_source_in_parts<R: Send>(
                     break;
                 };
                 drop(guard);
-                progress.set_message(printable(&source.name()).into_owned());
-                let mut open = true;
+                if !progress.is_hidden() {
+                    progress.set_message(printable(&source.name()).into_owned());
+                }
+                let (mut open, mut last) = (true, None);
                 f(source, &mut |part| {
-                    open = open && send.send((i, Some(part))).is_ok();
+                    if let Some(before) = last.replace(part) {
+                        open = open && send.send((i, Some(before), false)).is_ok();
+                    }
                 });
-                if !open || send.send((i, None)).is_err() {
+                if !open || send.send((i, last, true)).is_err() {
                     break;
                 }
                 progress.inc(1);
@@ -321,15 +327,15 @@ pub fn each_source_in_parts<R: Send>(
         }
         drop(send);
         // Parts of sources ahead of the one consumed.
-        let mut early: BTreeMap<usize, Vec<Option<R>>> = BTreeMap::new();
+        let mut early: BTreeMap<usize, Vec<(Option<R>, bool)>> = BTreeMap::new();
         let mut want = 0;
-        for (i, part) in receive {
+        for (i, part, last) in receive {
             if i != want {
-                early.entry(i).or_default().push(part);
+                early.entry(i).or_default().push((part, last));
                 continue;
             }
-            let mut done = part.is_none();
-            consume(part);
+            let mut done = last;
+            consume_part(&mut consume, part, last);
             while done {
                 want += 1;
                 if let Ok(mut count) = consumed.0.lock() {
@@ -337,12 +343,22 @@ pub fn each_source_in_parts<R: Send>(
                 }
                 consumed.1.notify_all();
                 done = false;
-                for part in early.remove(&want).unwrap_or_default() {
-                    done = part.is_none();
-                    consume(part);
+                for (part, last) in early.remove(&want).unwrap_or_default() {
+                    done = last;
+                    consume_part(&mut consume, part, last);
                 }
             }
         }
     });
     progress.finish_and_clear();
+}
+
+/// Hands `consume` a part of a source, then `None` after its last.
+fn consume_part<R>(consume: &mut impl FnMut(Option<R>), part: Option<R>, last: bool) {
+    if part.is_some() {
+        consume(part);
+    }
+    if last {
+        consume(None);
+    }
 }

@@ -21,7 +21,7 @@ pub fn extract(source: &str) -> Document {
     let mut links: Vec<SourceLink> = Vec::new();
     for (_, def) in parser.reference_definitions().iter() {
         if let Some(span) = definition_destination(source, def.span.clone()) {
-            links.push(found(def.dest.to_string(), span));
+            links.push(found(String::from(&*def.dest), span));
         }
     }
     // Open inline links: where each started, and where its text ended so far.
@@ -47,10 +47,13 @@ pub fn extract(source: &str) -> Document {
                 let inline = matches!(link_type, LinkType::Inline);
                 let autolink = matches!(link_type, LinkType::Autolink);
                 if autolink && range.len() >= 2 {
-                    links.push(found(dest_url.to_string(), range.start + 1..range.end - 1));
+                    links.push(found(
+                        String::from(&*dest_url),
+                        range.start + 1..range.end - 1,
+                    ));
                 }
                 let dest = if inline {
-                    dest_url.to_string()
+                    dest_url.into_string()
                 } else {
                     String::new()
                 };
@@ -116,7 +119,7 @@ fn html_links(source: &str, run: Range<usize>) -> Vec<SourceLink> {
 /// `text_end` and which ends at `end`.
 fn inline_destination(source: &str, text_end: usize, end: usize) -> Option<Range<usize>> {
     let tail = source.get(text_end..end)?;
-    let open = tail.find("](")? + text_end + 2;
+    let open = memchr::memmem::find(tail.as_bytes(), b"](")? + text_end + 2;
     destination(source, open, end)
 }
 

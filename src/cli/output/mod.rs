@@ -99,7 +99,12 @@ impl Encoder {
             counts: Vec::with_capacity(rows.len()),
             table: Vec::new(),
         };
-        for row in rows {
+        let n = rows.len();
+        for (i, row) in rows.into_iter().enumerate() {
+            if i == 1 {
+                // Room for rows about as long as the first.
+                part.text.reserve(part.text.len() * (n - 1) * 9 / 8);
+            }
             let state = row.live.as_ref().and_then(|l| l.health);
             part.counts.push((row.finding.verdict, state));
             match self.format {
