@@ -290,46 +290,48 @@ pub fn each_source_in_parts<R: Send>(
         .min(files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let window = workers * 4;
+    let window = workers * BATCH * 2;
     // How many sources have been consumed: a worker does not start source `i` before
     // `i < consumed + window`.
     let consumed = (Mutex::new(0usize), Condvar::new());
-    // A source's parts, the last one marked (a source in one part is one message: each
-    // message may wake the consuming thread).
-    let (send, receive) = mpsc::sync_channel::<(usize, Option<R>, bool)>(window);
+    let (send, receive) = mpsc::sync_channel::<Vec<Message<R>>>(workers * 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let send = send.clone();
             let (next, f, progress, consumed) = (&next, &f, &progress, &consumed);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(source) = files.get(i) else { break };
-                let (count, moved) = consumed;
-                let Ok(guard) = count.lock() else { break };
-                let Ok(guard) = moved.wait_while(guard, |c| i >= *c + window) else {
-                    break;
-                };
-                drop(guard);
-                if !progress.is_hidden() {
-                    progress.set_message(printable(&source.name()).into_owned());
-                }
-                let (mut open, mut last) = (true, None);
-                f(source, &mut |part| {
-                    if let Some(before) = last.replace(part) {
-                        open = open && send.send((i, Some(before), false)).is_ok();
+            let mut batch = Batch {
+                messages: Vec::new(),
+                send: send.clone(),
+                open: true,
+            };
+            scope.spawn(move || {
+                while batch.open {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(source) = files.get(i) else { break };
+                    if !batch.wait_for_turn(i, consumed, window) {
+                        break;
                     }
-                });
-                if !open || send.send((i, last, true)).is_err() {
-                    break;
+                    if !progress.is_hidden() {
+                        progress.set_message(printable(&source.name()).into_owned());
+                    }
+                    let mut last = None;
+                    f(source, &mut |part| {
+                        if let Some(before) = last.replace(part) {
+                            // A source in several parts: they go on as they come.
+                            batch.push((i, Some(before), false));
+                            batch.flush();
+                        }
+                    });
+                    batch.push((i, last, true));
+                    progress.inc(1);
                 }
-                progress.inc(1);
+                batch.flush();
             });
         }
         drop(send);
         // Parts of sources ahead of the one consumed.
         let mut early: BTreeMap<usize, Vec<(Option<R>, bool)>> = BTreeMap::new();
         let mut want = 0;
-        for (i, part, last) in receive {
+        for (i, part, last) in receive.into_iter().flatten() {
             if i != want {
                 early.entry(i).or_default().push((part, last));
                 continue;
@@ -351,6 +353,57 @@ pub fn each_source_in_parts<R: Send>(
         }
     });
     progress.finish_and_clear();
+}
+
+/// How many sources' results a worker sends at a time (each message may wake the consuming
+/// thread), unless it would otherwise wait.
+const BATCH: usize = 8;
+
+/// A part of source `.0`, and whether it is the source's last.
+type Message<R> = (usize, Option<R>, bool);
+
+/// A worker's results not yet sent.
+struct Batch<R> {
+    messages: Vec<Message<R>>,
+    send: mpsc::SyncSender<Vec<Message<R>>>,
+    /// Whether the consuming thread still listens.
+    open: bool,
+}
+
+impl<R> Batch<R> {
+    fn push(&mut self, message: Message<R>) {
+        self.messages.push(message);
+        if self.messages.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.messages.is_empty() {
+            let messages = std::mem::take(&mut self.messages);
+            self.open = self.open && self.send.send(messages).is_ok();
+        }
+    }
+
+    /// Waits until source `i` is within `window` of the sources consumed, sending what is held
+    /// first if it has to wait (the source consumed next may be in it); false if the run is
+    /// over.
+    fn wait_for_turn(
+        &mut self,
+        i: usize,
+        (count, moved): &(Mutex<usize>, Condvar),
+        window: usize,
+    ) -> bool {
+        match count.lock() {
+            Ok(c) if i >= *c + window => drop(c),
+            Ok(_) => return true,
+            Err(_) => return false,
+        }
+        // Not while holding the lock: the consuming thread takes it after each source.
+        self.flush();
+        let ahead = |c: &mut usize| i >= *c + window;
+        count.lock().and_then(|c| moved.wait_while(c, ahead)).is_ok() && self.open
+    }
 }
 
 /// Hands `consume` a part of a source, then `None` after its last.
