@@ -402,7 +402,11 @@ impl<R> Batch<R> {
         // Not while holding the lock: the consuming thread takes it after each source.
         self.flush();
         let ahead = |c: &mut usize| i >= *c + window;
-        count.lock().and_then(|c| moved.wait_while(c, ahead)).is_ok() && self.open
+        count
+            .lock()
+            .and_then(|c| moved.wait_while(c, ahead))
+            .is_ok()
+            && self.open
     }
 }
 
