@@ -357,7 +357,7 @@ pub fn each_source_in_parts<R: Send>(
 
 /// How many sources' results a worker sends at a time (each message may wake the consuming
 /// thread), unless it would otherwise wait.
-const BATCH: usize = 8;
+const BATCH: usize = 4;
 
 /// A part of source `.0`, and whether it is the source's last.
 type Message<R> = (usize, Option<R>, bool);
