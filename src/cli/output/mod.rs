@@ -372,3 +372,101 @@ impl Row {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROFILE: &str = include_str!("../../../tests/fixtures/profile.json");
+
+    /// Rows of Amazon links, one of them the user's own (no SARIF result, no annotation) and
+    /// one with text that JSON and CSV escape.
+    fn rows() -> Vec<Row> {
+        let profile = linkscope::Profile::from_json(PROFILE).unwrap();
+        let links = [
+            "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20",
+            "https://www.amazon.de/dp/B08N5WRWNW?tag=other-21",
+            "https://amzn.to/3x\"y,z",
+            "https://www.amazon.com/dp/B08N5WRWNW",
+        ];
+        let audit = linkscope::audit(&profile, None, links);
+        audit
+            .findings
+            .into_iter()
+            .enumerate()
+            .map(|(i, finding)| Row {
+                file: format!("posts/\"{i}\",\n.md"),
+                line: i + 1,
+                column: 2,
+                start: 10 * i,
+                end: 10 * i + 5,
+                href: links[finding.index].to_owned(),
+                item: None,
+                finding,
+                live: None,
+            })
+            .collect()
+    }
+
+    fn report(format: AuditFormat, parts: Vec<Vec<Row>>) -> String {
+        let mut writer =
+            ReportWriter::new(format, &[Verdict::Untagged], false, Vec::new()).unwrap();
+        let encoder = writer.encoder.clone();
+        // Encoded elsewhere, as the scanning threads do, then written in order.
+        let encoded: Vec<Encoded> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|rows| s.spawn(|| encoder.encode(rows).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for part in encoded {
+            writer.part(part).unwrap();
+            writer.end_file();
+        }
+        String::from_utf8(writer.finish().unwrap().0).unwrap()
+    }
+
+    #[test]
+    fn rows_encoded_in_parts_make_the_report_rows_make_at_once() {
+        let split = |rows: Vec<Row>| {
+            let mut rows = rows.into_iter();
+            // An empty part first, then the user's own link alone (no SARIF result).
+            vec![Vec::new(), rows.by_ref().take(1).collect(), rows.collect()]
+        };
+        for format in [
+            AuditFormat::Json,
+            AuditFormat::Csv,
+            AuditFormat::Sarif,
+            AuditFormat::Github,
+            AuditFormat::Table,
+        ] {
+            let whole = {
+                let mut writer =
+                    ReportWriter::new(format, &[Verdict::Untagged], false, Vec::new()).unwrap();
+                writer.file(rows()).unwrap();
+                // As many sources as the parts below.
+                writer.end_file();
+                writer.end_file();
+                String::from_utf8(writer.finish().unwrap().0).unwrap()
+            };
+            assert_eq!(report(format, split(rows())), whole);
+        }
+        // The JSON report is serde_json's text of each row, in order.
+        let json = report(AuditFormat::Json, split(rows()));
+        let written: Vec<String> = rows()
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        assert!(
+            json.starts_with(&format!(
+                "{{\n  \"findings\": [\n    {}\n  ],",
+                written.join(",\n    ")
+            )),
+            "{json}"
+        );
+        let sarif: serde_json::Value =
+            serde_json::from_str(&report(AuditFormat::Sarif, split(rows()))).unwrap();
+        assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    }
+}
