@@ -316,3 +316,83 @@ fn a_large_page_streams_out_in_order() {
         "//www.amazon.com/dp/B000000000?a=1&amp;b=2"
     );
 }
+
+/// Runs `audit <args> --format <format>` with stdout going to `out` (a file, at its end),
+/// stderr to `err`: the exit code.
+#[cfg(unix)]
+fn audit_to_file(args: &[&str], format: &str, out: std::fs::File, err: std::process::Stdio) -> i32 {
+    let mut all = vec!["audit"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--profile", PROFILE, "--format", format]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_linkscope"))
+        .args(&all)
+        .stdin(std::process::Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .unwrap();
+    common::wait(&mut child, &all).code().unwrap()
+}
+
+/// A report written straight into a regular file (`> report.json`) is the report a pipe gets,
+/// after what the file held; a run that fails leaves the file as it was, and one whose stderr
+/// is the same file (`> out 2>&1`) gets only the message.
+#[cfg(unix)]
+#[test]
+fn a_report_into_a_file_is_whole_or_nothing() {
+    use std::io::{Seek, SeekFrom, Write};
+    let dir = TempDir::new("report-file");
+    for i in 0..40 {
+        dir.file(&format!("site/post-{i:02}.md"), LINK.repeat(50));
+    }
+    let site = format!("{}/site", dir.path());
+    let dangling = format!("{}/site/zz-dangling.md", dir.path());
+    let at_end = |path: &str| {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .unwrap();
+        file.seek(SeekFrom::End(0)).unwrap();
+        file
+    };
+    let out = format!("{}/out.txt", dir.path());
+    for format in ["json", "csv", "sarif", "github", "table"] {
+        let piped = run(
+            &["audit", &site, "--profile", PROFILE, "--format", format],
+            None,
+        );
+        assert_eq!(piped.code(), Some(0), "{}", piped.err());
+        std::fs::write(&out, "before\n").unwrap();
+        let code = audit_to_file(&[&site], format, at_end(&out), std::process::Stdio::null());
+        assert_eq!(code, 0);
+        let written = std::fs::read(&out).unwrap();
+        assert_eq!(written, [b"before\n".as_slice(), &piped.stdout].concat());
+    }
+
+    std::os::unix::fs::symlink("nowhere.md", &dangling).unwrap();
+    std::fs::write(&out, "before\n").unwrap();
+    let code = audit_to_file(
+        &[&site, &dangling],
+        "json",
+        at_end(&out),
+        std::process::Stdio::null(),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "before\n");
+    // Written on after the run: from where the file ends.
+    let mut file = at_end(&out);
+    file.write_all(b"after\n").unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "before\nafter\n");
+
+    std::fs::write(&out, "").unwrap();
+    let both = at_end(&out);
+    let err = std::process::Stdio::from(both.try_clone().unwrap());
+    let code = audit_to_file(&[&site, &dangling], "json", both, err);
+    assert_eq!(code, 2);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("linkscope: cannot read"), "{text}");
+    assert!(!text.contains("findings"), "{text}");
+}

@@ -290,46 +290,54 @@ pub fn each_source_in_parts<R: Send>(
         .min(files.len())
         .max(1);
     let next = AtomicUsize::new(0);
-    let window = workers * 4;
+    let window = workers * BATCH * 2;
     // How many sources have been consumed: a worker does not start source `i` before
     // `i < consumed + window`.
     let consumed = (Mutex::new(0usize), Condvar::new());
-    let (send, receive) = mpsc::sync_channel::<(usize, Option<R>)>(window);
+    let (send, receive) = mpsc::sync_channel::<Vec<Message<R>>>(workers * 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let send = send.clone();
             let (next, f, progress, consumed) = (&next, &f, &progress, &consumed);
-            scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(source) = files.get(i) else { break };
-                let (count, moved) = consumed;
-                let Ok(guard) = count.lock() else { break };
-                let Ok(guard) = moved.wait_while(guard, |c| i >= *c + window) else {
-                    break;
-                };
-                drop(guard);
-                progress.set_message(printable(&source.name()).into_owned());
-                let mut open = true;
-                f(source, &mut |part| {
-                    open = open && send.send((i, Some(part))).is_ok();
-                });
-                if !open || send.send((i, None)).is_err() {
-                    break;
+            let mut batch = Batch {
+                messages: Vec::new(),
+                send: send.clone(),
+                open: true,
+            };
+            scope.spawn(move || {
+                while batch.open {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(source) = files.get(i) else { break };
+                    if !batch.wait_for_turn(i, consumed, window) {
+                        break;
+                    }
+                    if !progress.is_hidden() {
+                        progress.set_message(printable(&source.name()).into_owned());
+                    }
+                    let mut last = None;
+                    f(source, &mut |part| {
+                        if let Some(before) = last.replace(part) {
+                            // A source in several parts: they go on as they come.
+                            batch.push((i, Some(before), false));
+                            batch.flush();
+                        }
+                    });
+                    batch.push((i, last, true));
+                    progress.inc(1);
                 }
-                progress.inc(1);
+                batch.flush();
             });
         }
         drop(send);
         // Parts of sources ahead of the one consumed.
-        let mut early: BTreeMap<usize, Vec<Option<R>>> = BTreeMap::new();
+        let mut early: BTreeMap<usize, Vec<(Option<R>, bool)>> = BTreeMap::new();
         let mut want = 0;
-        for (i, part) in receive {
+        for (i, part, last) in receive.into_iter().flatten() {
             if i != want {
-                early.entry(i).or_default().push(part);
+                early.entry(i).or_default().push((part, last));
                 continue;
             }
-            let mut done = part.is_none();
-            consume(part);
+            let mut done = last;
+            consume_part(&mut consume, part, last);
             while done {
                 want += 1;
                 if let Ok(mut count) = consumed.0.lock() {
@@ -337,12 +345,77 @@ pub fn each_source_in_parts<R: Send>(
                 }
                 consumed.1.notify_all();
                 done = false;
-                for part in early.remove(&want).unwrap_or_default() {
-                    done = part.is_none();
-                    consume(part);
+                for (part, last) in early.remove(&want).unwrap_or_default() {
+                    done = last;
+                    consume_part(&mut consume, part, last);
                 }
             }
         }
     });
     progress.finish_and_clear();
+}
+
+/// How many sources' results a worker sends at a time (each message may wake the consuming
+/// thread), unless it would otherwise wait.
+const BATCH: usize = 4;
+
+/// A part of source `.0`, and whether it is the source's last.
+type Message<R> = (usize, Option<R>, bool);
+
+/// A worker's results not yet sent.
+struct Batch<R> {
+    messages: Vec<Message<R>>,
+    send: mpsc::SyncSender<Vec<Message<R>>>,
+    /// Whether the consuming thread still listens.
+    open: bool,
+}
+
+impl<R> Batch<R> {
+    fn push(&mut self, message: Message<R>) {
+        self.messages.push(message);
+        if self.messages.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.messages.is_empty() {
+            let messages = std::mem::take(&mut self.messages);
+            self.open = self.open && self.send.send(messages).is_ok();
+        }
+    }
+
+    /// Waits until source `i` is within `window` of the sources consumed, sending what is held
+    /// first if it has to wait (the source consumed next may be in it); false if the run is
+    /// over.
+    fn wait_for_turn(
+        &mut self,
+        i: usize,
+        (count, moved): &(Mutex<usize>, Condvar),
+        window: usize,
+    ) -> bool {
+        match count.lock() {
+            Ok(c) if i >= *c + window => drop(c),
+            Ok(_) => return true,
+            Err(_) => return false,
+        }
+        // Not while holding the lock: the consuming thread takes it after each source.
+        self.flush();
+        let ahead = |c: &mut usize| i >= *c + window;
+        count
+            .lock()
+            .and_then(|c| moved.wait_while(c, ahead))
+            .is_ok()
+            && self.open
+    }
+}
+
+/// Hands `consume` a part of a source, then `None` after its last.
+fn consume_part<R>(consume: &mut impl FnMut(Option<R>), part: Option<R>, last: bool) {
+    if part.is_some() {
+        consume(part);
+    }
+    if last {
+        consume(None);
+    }
 }

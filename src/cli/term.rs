@@ -75,24 +75,26 @@ impl Out {
     }
 
     pub fn write(&mut self, text: &str) -> Result<(), Failure> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<(), Failure> {
         if self.closed {
             return Ok(());
         }
-        let result = self.inner.write_all(text.as_bytes());
+        let result = self.inner.write_all(bytes);
         self.check(result)
     }
 
-    /// Copies everything `from` holds.
-    pub fn copy_from(&mut self, from: &mut impl io::Read) -> Result<(), Failure> {
-        let mut buffer = vec![0; 1 << 16];
-        loop {
-            let n = from.read(&mut buffer)?;
-            if n == 0 || self.closed {
-                return Ok(());
-            }
-            let result = self.inner.write_all(&buffer[..n]);
-            self.check(result)?;
+    /// Copies the rest of `from` (in the kernel where it can: `copy_file_range`, `sendfile`,
+    /// `splice`).
+    pub fn copy_from(&mut self, from: &mut std::fs::File) -> Result<(), Failure> {
+        self.flush()?;
+        if self.closed {
+            return Ok(());
         }
+        let result = io::copy(from, self.inner.get_mut()).map(drop);
+        self.check(result)
     }
 
     pub fn flush(&mut self) -> Result<(), Failure> {

@@ -21,7 +21,7 @@ pub fn extract(source: &str) -> Document {
     let mut links: Vec<SourceLink> = Vec::new();
     for (_, def) in parser.reference_definitions().iter() {
         if let Some(span) = definition_destination(source, def.span.clone()) {
-            links.push(found(def.dest.to_string(), span));
+            links.push(found(String::from(&*def.dest), span));
         }
     }
     // Open inline links: where each started, and where its text ended so far.
@@ -47,10 +47,13 @@ pub fn extract(source: &str) -> Document {
                 let inline = matches!(link_type, LinkType::Inline);
                 let autolink = matches!(link_type, LinkType::Autolink);
                 if autolink && range.len() >= 2 {
-                    links.push(found(dest_url.to_string(), range.start + 1..range.end - 1));
+                    links.push(found(
+                        String::from(&*dest_url),
+                        range.start + 1..range.end - 1,
+                    ));
                 }
                 let dest = if inline {
-                    dest_url.to_string()
+                    dest_url.into_string()
                 } else {
                     String::new()
                 };
@@ -116,7 +119,8 @@ fn html_links(source: &str, run: Range<usize>) -> Vec<SourceLink> {
 /// `text_end` and which ends at `end`.
 fn inline_destination(source: &str, text_end: usize, end: usize) -> Option<Range<usize>> {
     let tail = source.get(text_end..end)?;
-    let open = tail.find("](")? + text_end + 2;
+    // Right after the text, as a rule: a searcher would cost more to set up.
+    let open = tail.as_bytes().windows(2).position(|w| w == b"](")? + text_end + 2;
     destination(source, open, end)
 }
 
@@ -140,24 +144,88 @@ fn destination(source: &str, at: usize, end: usize) -> Option<Range<usize>> {
         return Some(i + 1..close);
     }
     let start = i;
+    let run = b.get(start..end).unwrap_or_default();
     let mut depth = 0usize;
-    while i < end {
-        match b[i] {
-            b'\\' => i += 1,
+    let mut n = 0;
+    let n = loop {
+        let next = run
+            .get(n..)
+            .map(|rest| rest.iter().position(|&c| STOPS[usize::from(c)]));
+        let Some(Some(skip)) = next else {
+            break n.max(run.len());
+        };
+        n += skip;
+        match run[n] {
+            b'\\' => n += 1,
             b'(' => depth += 1,
-            b')' if depth == 0 => break,
+            b')' if depth == 0 => break n,
             b')' => depth -= 1,
-            c if c.is_ascii_whitespace() => break,
-            _ => {}
+            _ => break n,
         }
-        i += 1;
-    }
-    Some(start..i.min(end))
+        n += 1;
+    };
+    Some(start..(start + n).min(end))
 }
+
+/// The bytes [`destination`] stops at: those that end a destination (whitespace, `)`), nest
+/// one (`(`) or escape the next (`\\`). The others are passed over at one test each.
+const STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        stops[c] = matches!(b, b'\\' | b'(' | b')') || b.is_ascii_whitespace();
+        c += 1;
+    }
+    stops
+};
 
 #[cfg(test)]
 mod tests {
     use super::super::{extract as extract_any, SourceFormat};
+    use super::*;
+
+    /// [`destination`] read a byte at a time, as it was before [`STOPS`].
+    fn destination_byte_by_byte(source: &str, at: usize, end: usize) -> Option<Range<usize>> {
+        let b = source.as_bytes();
+        let mut i = at;
+        while i < end && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'<') {
+            let close = source.get(i + 1..end)?.find('>')? + i + 1;
+            return Some(i + 1..close);
+        }
+        let start = i;
+        let mut depth = 0usize;
+        while i < end {
+            match b[i] {
+                b'\\' => i += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                c if c.is_ascii_whitespace() => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        Some(start..i.min(end))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn destinations_as_read_byte_by_byte(
+            source in "[a()\\\\ \t\n<>é]{0,24}",
+            at in 0usize..26,
+            len in 0usize..26,
+        ) {
+            let end = (at + len).min(source.len());
+            proptest::prop_assert_eq!(
+                destination(&source, at, end),
+                destination_byte_by_byte(&source, at, end)
+            );
+        }
+    }
 
     fn links(md: &str) -> Vec<(String, String)> {
         extract_any(SourceFormat::Markdown, md)

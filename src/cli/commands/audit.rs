@@ -9,7 +9,7 @@ use linkscope::{Profile, Verdict};
 use crate::exit::{Failure, Outcome};
 use crate::input::load_profile;
 use crate::live::{Live, LiveArgs};
-use crate::output::{AuditFormat, LiveCells, Row, Spool};
+use crate::output::{AuditFormat, Encoded, LiveCells, Row, Spool};
 use crate::scan::{each_source_in_parts, scan_rows, ScanOptions};
 use crate::term::diag;
 use crate::walk::{sources, WalkOptions};
@@ -55,7 +55,13 @@ impl FailOn {
 }
 
 /// What one source gave: a part of its rows, in source order.
-type FileResult = Result<Vec<Row>, String>;
+type FileResult = Result<Part, String>;
+
+/// Rows of a source: held for the live checks (`--live`), else encoded for the report.
+enum Part {
+    Rows(Vec<Row>),
+    Encoded(std::io::Result<Encoded>),
+}
 
 pub fn run(options: &AuditOptions) -> Outcome {
     options.live.check_used()?;
@@ -72,6 +78,7 @@ pub fn run(options: &AuditOptions) -> Outcome {
     }
     let files = walked.sources;
     let mut report = Spool::new(options.format, &fail_verdicts, live.is_some())?;
+    let encoder = report.encoder();
     let mut errors = Vec::new();
     let mut write_error = None;
     // With --live, the rows wait for the checks (all links first: one plan, deduplicated).
@@ -81,25 +88,28 @@ pub fn run(options: &AuditOptions) -> Outcome {
     each_source_in_parts(
         &files,
         |source, emit| {
-            let mut part = |rows| emit(Ok(rows));
+            let mut part = |rows| match live {
+                Some(_) => emit(Ok(Part::Rows(rows))),
+                None => emit(Ok(Part::Encoded(encoder.encode(rows)))),
+            };
             if let Err(e) = scan_rows(source, &profile, &options.scan, &mut part) {
                 emit(Err(e));
             }
         },
         |part: Option<FileResult>| match part {
-            Some(Ok(rows)) if live.is_some() => {
+            Some(Ok(Part::Rows(rows))) => {
                 match held.last_mut() {
                     Some(last) if !new_file => last.extend(rows),
                     _ => held.push(rows),
                 }
                 new_file = false;
             }
-            Some(Ok(rows)) if write_error.is_none() => {
-                if let Err(e) = report.rows(rows) {
+            Some(Ok(Part::Encoded(encoded))) if write_error.is_none() => {
+                if let Err(e) = encoded.and_then(|part| report.part(part)) {
                     write_error = Some(e);
                 }
             }
-            Some(Ok(_)) => {}
+            Some(Ok(Part::Encoded(_))) => {}
             Some(Err(e)) => errors.push(e),
             None if live.is_some() => new_file = true,
             None => report.end_file(),

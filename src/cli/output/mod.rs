@@ -1,14 +1,16 @@
 //! Audit results for people (an aligned table) and programs (JSON, CSV, SARIF, GitHub
 //! workflow annotations), written as the findings arrive: only the table holds its rows (cut
 //! to a bounded width) until the end. Every finding carries file, line, column and byte range.
+//! The rows are turned into text ([`Encoder`]) on the threads that scan the sources; the report
+//! writer only counts them and copies their bytes in order.
 
 mod csv;
 mod github;
 mod sarif;
+mod spool;
 mod table;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, Write};
+use std::io::{self, Write};
 
 use serde::Serialize;
 
@@ -19,7 +21,9 @@ use linkscope::{Finding, Summary, Verdict};
 pub use table::table;
 
 use crate::exit::{Exit, Failure, Outcome};
-use crate::term::{diag, Out};
+use crate::term::diag;
+
+use spool::Sink;
 
 /// One audited link and where it was written.
 #[derive(Serialize)]
@@ -66,10 +70,72 @@ pub enum AuditFormat {
     Github,
 }
 
-/// Writes a report to `out` file by file.
-pub struct ReportWriter<W: Write> {
+/// Turns rows into a report's text, anywhere: the scanning threads encode the rows of their
+/// sources, and [`ReportWriter::part`] writes them in order.
+#[derive(Clone)]
+pub struct Encoder {
     format: AuditFormat,
     fail_on: Vec<Verdict>,
+}
+
+/// Rows as a report writes them.
+pub struct Encoded {
+    /// The rows' text. Each JSON finding and SARIF result starts with its separator from the
+    /// one before (`,`), which the report leaves out before its first.
+    text: Vec<u8>,
+    /// Whether `text` holds a JSON finding or a SARIF result.
+    records: bool,
+    /// Each row's verdict and (with `--live`) health state, for the counts.
+    counts: Vec<(Verdict, Option<&'static str>)>,
+    /// The table's rows, cut as it shows them.
+    table: Vec<Row>,
+}
+
+impl Encoder {
+    pub fn encode(&self, rows: Vec<Row>) -> io::Result<Encoded> {
+        let mut part = Encoded {
+            text: Vec::new(),
+            records: false,
+            counts: Vec::with_capacity(rows.len()),
+            table: Vec::new(),
+        };
+        let n = rows.len();
+        for (i, row) in rows.into_iter().enumerate() {
+            if i == 1 {
+                // Room for rows about as long as the first.
+                part.text.reserve(part.text.len() * (n - 1) * 9 / 8);
+            }
+            let state = row.live.as_ref().and_then(|l| l.health);
+            part.counts.push((row.finding.verdict, state));
+            match self.format {
+                AuditFormat::Table => part.table.push(table::bounded(row)),
+                AuditFormat::Json => {
+                    part.text.extend_from_slice(b",\n    ");
+                    serde_json::to_writer(&mut part.text, &row)?;
+                    part.records = true;
+                }
+                AuditFormat::Csv => part.text.extend_from_slice(csv::row(&row).as_bytes()),
+                AuditFormat::Sarif => {
+                    if let Some(result) = sarif::result(&row, &self.fail_on) {
+                        part.text.extend_from_slice(b",\n        ");
+                        serde_json::to_writer(&mut part.text, &result)?;
+                        part.records = true;
+                    }
+                }
+                AuditFormat::Github => {
+                    if let Some(line) = github::row(&row, &self.fail_on) {
+                        part.text.extend_from_slice(line.as_bytes());
+                    }
+                }
+            }
+        }
+        Ok(part)
+    }
+}
+
+/// Writes a report to `out` file by file.
+pub struct ReportWriter<W: Write> {
+    encoder: Encoder,
     out: W,
     files: usize,
     summary: Summary,
@@ -81,8 +147,6 @@ pub struct ReportWriter<W: Write> {
     table: Vec<Row>,
     /// SARIF's text after the results.
     sarif_tail: String,
-    /// JSON rows, serialized a part at a time.
-    buf: Vec<u8>,
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -105,8 +169,10 @@ impl<W: Write> ReportWriter<W> {
             AuditFormat::Table | AuditFormat::Github => {}
         }
         Ok(ReportWriter {
-            format,
-            fail_on: fail_on.to_vec(),
+            encoder: Encoder {
+                format,
+                fail_on: fail_on.to_vec(),
+            },
             out,
             files: 0,
             summary: Summary::default(),
@@ -114,7 +180,6 @@ impl<W: Write> ReportWriter<W> {
             written: false,
             table: Vec::new(),
             sarif_tail,
-            buf: Vec::new(),
         })
     }
 
@@ -131,43 +196,27 @@ impl<W: Write> ReportWriter<W> {
 
     /// Findings of the current file.
     pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
-        for row in rows {
-            self.summary.add(row.finding.verdict);
-            let state = row.live.as_ref().and_then(|l| l.health);
+        let part = self.encoder.encode(rows)?;
+        self.part(part)
+    }
+
+    /// Findings of the current file, encoded by [`Encoder::encode`].
+    pub fn part(&mut self, part: Encoded) -> io::Result<()> {
+        for (verdict, state) in part.counts {
+            self.summary.add(verdict);
             if let (Some(counts), Some(state)) = (&mut self.health, state) {
                 if let Some(i) = Health::STATES.iter().position(|s| *s == state) {
                     counts[i] += 1;
                 }
             }
-            match self.format {
-                AuditFormat::Table => self.table.push(table::bounded(row)),
-                AuditFormat::Json => {
-                    let sep: &[u8] = if self.written { b",\n    " } else { b"\n    " };
-                    self.buf.extend_from_slice(sep);
-                    serde_json::to_writer(&mut self.buf, &row)?;
-                    self.written = true;
-                }
-                AuditFormat::Csv => self.out.write_all(csv::row(&row).as_bytes())?,
-                AuditFormat::Sarif => {
-                    if let Some(result) = sarif::result(&row, &self.fail_on) {
-                        let sep = if self.written { "," } else { "" };
-                        write!(
-                            self.out,
-                            "{sep}\n        {}",
-                            serde_json::to_string(&result)?
-                        )?;
-                        self.written = true;
-                    }
-                }
-                AuditFormat::Github => {
-                    if let Some(line) = github::row(&row, &self.fail_on) {
-                        self.out.write_all(line.as_bytes())?;
-                    }
-                }
-            }
         }
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
+        let text = match part.text.split_first() {
+            Some((b',', rest)) if part.records && !self.written => rest,
+            _ => &part.text,
+        };
+        self.out.write_all(text)?;
+        self.written |= part.records;
+        self.table.extend(part.table);
         Ok(())
     }
 
@@ -186,7 +235,7 @@ impl<W: Write> ReportWriter<W> {
     /// Ends the report; gives back the output and the counts.
     pub fn finish(mut self) -> io::Result<(W, Summary)> {
         let health = self.health_counts();
-        match self.format {
+        match self.encoder.format {
             AuditFormat::Table => {
                 let mut text = table::audit(&self.table, self.files, &self.summary);
                 if let Some(health) = &health {
@@ -223,21 +272,28 @@ impl<W: Write> ReportWriter<W> {
     }
 }
 
-/// A report written as the findings arrive, to a temporary file that is copied to stdout once
-/// every source has been read: memory stays bounded, and a run that fails part-way prints no
-/// partial report.
+/// A report written as the findings arrive, where it cannot be seen before every source has
+/// been read ([`Sink`]): memory stays bounded, and a run that fails part-way prints no partial
+/// report.
 pub struct Spool {
-    writer: ReportWriter<BufWriter<File>>,
+    writer: ReportWriter<Sink>,
 }
 
 impl Spool {
     /// A report with the live columns when `live`.
     pub fn new(format: AuditFormat, fail_on: &[Verdict], live: bool) -> Result<Spool, Failure> {
-        let file = tempfile::tempfile()
-            .map_err(|e| Failure(format!("cannot create a temporary file: {e}")))?;
-        let out = BufWriter::with_capacity(1 << 16, file);
-        let writer = ReportWriter::new(format, fail_on, live, out)?;
+        let writer = ReportWriter::new(format, fail_on, live, Sink::for_stdout())?;
         Ok(Spool { writer })
+    }
+
+    /// What turns rows into this report's text.
+    pub fn encoder(&self) -> Encoder {
+        self.writer.encoder.clone()
+    }
+
+    /// Findings of the current source, encoded by [`Spool::encoder`].
+    pub fn part(&mut self, part: Encoded) -> io::Result<()> {
+        self.writer.part(part)
     }
 
     /// The findings of one source.
@@ -245,26 +301,17 @@ impl Spool {
         self.writer.file(rows)
     }
 
-    /// Findings of the current source, a part at a time.
-    pub fn rows(&mut self, rows: Vec<Row>) -> io::Result<()> {
-        self.writer.rows(rows)
-    }
-
     /// The current source is done.
     pub fn end_file(&mut self) {
         self.writer.end_file();
     }
 
-    /// Copies the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
+    /// Hands the report to stdout; [`Exit::Findings`] when a `--fail-on` verdict was found,
     /// or when `also_failed` names another reason (`--fail-on` health states).
     pub fn finish(self, also_failed: Option<&str>) -> Outcome {
-        let fail_on = self.writer.fail_on.clone();
-        let (spool, summary) = self.writer.finish()?;
-        let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
-        spool.seek(io::SeekFrom::Start(0))?;
-        let mut out = Out::new();
-        out.copy_from(&mut spool)?;
-        out.flush()?;
+        let fail_on = self.writer.encoder.fail_on.clone();
+        let (sink, summary) = self.writer.finish()?;
+        sink.deliver()?;
         let mut failed: Vec<&str> = fail_on
             .iter()
             .filter(|v| summary.count(**v) > 0)
@@ -323,5 +370,103 @@ impl Row {
         } else {
             "warning"
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROFILE: &str = include_str!("../../../tests/fixtures/profile.json");
+
+    /// Rows of Amazon links, one of them the user's own (no SARIF result, no annotation) and
+    /// one with text that JSON and CSV escape.
+    fn rows() -> Vec<Row> {
+        let profile = linkscope::Profile::from_json(PROFILE).unwrap();
+        let links = [
+            "https://www.amazon.com/dp/B08N5WRWNW?tag=mysite-20",
+            "https://www.amazon.de/dp/B08N5WRWNW?tag=other-21",
+            "https://amzn.to/3x\"y,z",
+            "https://www.amazon.com/dp/B08N5WRWNW",
+        ];
+        let audit = linkscope::audit(&profile, None, links);
+        audit
+            .findings
+            .into_iter()
+            .enumerate()
+            .map(|(i, finding)| Row {
+                file: format!("posts/\"{i}\",\n.md"),
+                line: i + 1,
+                column: 2,
+                start: 10 * i,
+                end: 10 * i + 5,
+                href: links[finding.index].to_owned(),
+                item: None,
+                finding,
+                live: None,
+            })
+            .collect()
+    }
+
+    fn report(format: AuditFormat, parts: Vec<Vec<Row>>) -> String {
+        let mut writer =
+            ReportWriter::new(format, &[Verdict::Untagged], false, Vec::new()).unwrap();
+        let encoder = writer.encoder.clone();
+        // Encoded elsewhere, as the scanning threads do, then written in order.
+        let encoded: Vec<Encoded> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|rows| s.spawn(|| encoder.encode(rows).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for part in encoded {
+            writer.part(part).unwrap();
+            writer.end_file();
+        }
+        String::from_utf8(writer.finish().unwrap().0).unwrap()
+    }
+
+    #[test]
+    fn rows_encoded_in_parts_make_the_report_rows_make_at_once() {
+        let split = |rows: Vec<Row>| {
+            let mut rows = rows.into_iter();
+            // An empty part first, then the user's own link alone (no SARIF result).
+            vec![Vec::new(), rows.by_ref().take(1).collect(), rows.collect()]
+        };
+        for format in [
+            AuditFormat::Json,
+            AuditFormat::Csv,
+            AuditFormat::Sarif,
+            AuditFormat::Github,
+            AuditFormat::Table,
+        ] {
+            let whole = {
+                let mut writer =
+                    ReportWriter::new(format, &[Verdict::Untagged], false, Vec::new()).unwrap();
+                writer.file(rows()).unwrap();
+                // As many sources as the parts below.
+                writer.end_file();
+                writer.end_file();
+                String::from_utf8(writer.finish().unwrap().0).unwrap()
+            };
+            assert_eq!(report(format, split(rows())), whole);
+        }
+        // The JSON report is serde_json's text of each row, in order.
+        let json = report(AuditFormat::Json, split(rows()));
+        let written: Vec<String> = rows()
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        assert!(
+            json.starts_with(&format!(
+                "{{\n  \"findings\": [\n    {}\n  ],",
+                written.join(",\n    ")
+            )),
+            "{json}"
+        );
+        let sarif: serde_json::Value =
+            serde_json::from_str(&report(AuditFormat::Sarif, split(rows()))).unwrap();
+        assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
     }
 }
