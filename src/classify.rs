@@ -584,7 +584,13 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
             Keep::Product
         }
         None => {
-            for s in path() {
+            // The head is the whole path unless it is full.
+            let rest = if n < head.len() {
+                None
+            } else {
+                Some(path().skip(n))
+            };
+            for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
                 clean.push('/');
                 clean.push_str(s);
             }
@@ -643,6 +649,11 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
     // The product marker may follow one slug segment (`/Some-Title/dp/ASIN`).
     for start in 0..segs.len().min(2) {
         let i = start;
+        // Every marker starts so: most slugs are passed over at once.
+        let first = at(i).as_bytes().first().map(u8::to_ascii_lowercase);
+        if !matches!(first, Some(b'd' | b'p' | b'g' | b'e' | b'o')) {
+            continue;
+        }
         let (asin_at, tag_at) = if is(i, "dp") || is(i, "product-reviews") {
             (i + 1, None)
         } else if is(i, "gp") && is(i + 1, "product") && is(i + 2, "glance") {
