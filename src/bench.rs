@@ -9,12 +9,6 @@ use linkscope::{Classifier, Kind, MARKETPLACES};
 
 const LINKS: usize = 100_000;
 
-/// The allocator the native tool (src/cli/main.rs) runs with: a classified Amazon link owns a
-/// clean link and its tag, and what they cost is part of what this measures.
-#[cfg(feature = "cli")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A small deterministic generator (xorshift), so every run sees the same corpus.
 struct Rng(u64);
 
