@@ -360,23 +360,72 @@ fn form_decode(s: &str) -> Cow<'_, str> {
 /// Appends `s` to `out` as `form_urlencoded::Serializer` writes it: ASCII letters, digits and
 /// `*-._` as they are, a space as `+`, every other byte percent-escaped.
 fn form_encode(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
-    if s.bytes().all(plain) {
+    if s.bytes().all(form_plain) {
         out.push_str(s);
         return;
     }
     for &b in s.as_bytes() {
-        match b {
-            _ if plain(b) => out.push(char::from(b)),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
+        form_encode_byte(out, b);
+    }
+}
+
+/// The bytes [`form_encode`] writes as they are.
+fn form_plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_')
+}
+
+fn form_encode_byte(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    match b {
+        _ if form_plain(b) => out.push(char::from(b)),
+        b' ' => out.push('+'),
+        _ => {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
+}
+
+/// Appends what `form_encode(out, &form_decode(s))` appends, in one pass and without a copy
+/// when `s` spells only ASCII (as kept parameters do); through both otherwise, where invalid
+/// UTF-8 must be replaced first.
+fn form_reencode(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    // A `+` is a space, which is written as `+` again.
+    if b.iter().all(|&c| c == b'+' || form_plain(c)) {
+        out.push_str(s);
+        return;
+    }
+    let start = out.len();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        i += 1;
+        let decoded = match c {
+            b'+' => b' ',
+            b'%' => match b.get(i..i + 2).and_then(hex_byte) {
+                Some(d) => {
+                    i += 2;
+                    d
+                }
+                None => c,
+            },
+            _ => c,
+        };
+        if !decoded.is_ascii() {
+            out.truncate(start);
+            form_encode(out, &form_decode(s));
+            return;
+        }
+        form_encode_byte(out, decoded);
+    }
+}
+
+/// The byte two hex digits spell, as percent escapes write it.
+fn hex_byte(digits: &[u8]) -> Option<u8> {
+    let digit = |d: u8| char::from(d).to_digit(16);
+    let (high, low) = (digit(digits[0])?, digit(digits[1])?);
+    u8::try_from(high * 16 + low).ok()
 }
 
 fn classify_url(url: &Url) -> Link {
@@ -451,7 +500,7 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
             clean.push(if clean.len() == start { '?' } else { '&' });
             form_encode(clean, &name);
             clean.push('=');
-            form_encode(clean, &form_decode(value));
+            form_reencode(clean, value);
         }
     }
     match (&q.tag, path_tag) {
@@ -529,11 +578,19 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
     let keep = match &product {
         Some(p) => {
             clean.push_str("/dp/");
-            clean.push_str(p.asin.as_ref().map_or("", Asin::as_str));
+            if let Some(asin) = &p.asin {
+                asin.push_to(&mut clean, p.asin_text);
+            }
             Keep::Product
         }
         None => {
-            for s in path() {
+            // The head is the whole path unless it is full.
+            let rest = if n < head.len() {
+                None
+            } else {
+                Some(path().skip(n))
+            };
+            for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
                 clean.push('/');
                 clean.push_str(s);
             }
@@ -576,6 +633,8 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
 
 struct ProductPath<'a> {
     asin: Option<Asin>,
+    /// The path segment the ASIN was read from.
+    asin_text: &'a str,
     path_tag: Option<&'a str>,
 }
 
@@ -590,6 +649,11 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
     // The product marker may follow one slug segment (`/Some-Title/dp/ASIN`).
     for start in 0..segs.len().min(2) {
         let i = start;
+        // Every marker starts so: most slugs are passed over at once.
+        let first = at(i).as_bytes().first().map(u8::to_ascii_lowercase);
+        if !matches!(first, Some(b'd' | b'p' | b'g' | b'e' | b'o')) {
+            continue;
+        }
         let (asin_at, tag_at) = if is(i, "dp") || is(i, "product-reviews") {
             (i + 1, None)
         } else if is(i, "gp") && is(i + 1, "product") && is(i + 2, "glance") {
@@ -612,6 +676,7 @@ fn find_product<'a>(segments: &[&'a str]) -> Option<ProductPath<'a>> {
             .filter(|t| !t.contains('=') && TrackingId::check(t).is_ok());
         return Some(ProductPath {
             asin: Asin::parse(at(asin_at)),
+            asin_text: at(asin_at),
             path_tag,
         });
     }
@@ -756,6 +821,16 @@ mod tests {
                 .map(|(n, v)| (n.into_owned(), v.into_owned()))
                 .collect();
             prop_assert_eq!(ours, theirs);
+        }
+
+        /// Re-encoding in one pass writes what decoding, then encoding writes.
+        #[test]
+        fn reencoding_is_decoding_then_encoding(s in "([a-zA-Z0-9*._~ +%é\u{80}-]|%[0-9A-Fa-f]{2}|%[89a-fA-F][0-9a-fA-F]|%[0-9A-F])*") {
+            let mut once = String::from("x");
+            form_reencode(&mut once, &s);
+            let mut twice = String::from("x");
+            form_encode(&mut twice, &form_decode(&s));
+            prop_assert_eq!(once, twice);
         }
 
         /// Kept parameters are written as the URL crate writes them.

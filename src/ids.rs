@@ -35,6 +35,17 @@ impl Asin {
         // Only ASCII bytes are ever stored.
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
+
+    /// Appends the ASIN to `out`, as `out.push_str(self.as_str())` does; `spelled` is the text
+    /// it was parsed from, copied as it is when it is already the ASIN (upper case) rather than
+    /// checking the ASIN's bytes again.
+    pub fn push_to(&self, out: &mut String, spelled: &str) {
+        if spelled.as_bytes() == self.0 {
+            out.push_str(spelled);
+        } else {
+            out.push_str(self.as_str());
+        }
+    }
 }
 
 fn is_isbn10(d: &[u8; 10]) -> bool {
@@ -170,6 +181,11 @@ mod tests {
         assert!(Asin::parse("080442957X").is_some());
         assert!(Asin::parse("080442957x").is_some());
         assert!(Asin::parse("B0000000é").is_none());
+        for spelled in ["b08n5wrwnw", "B08N5WRWNW"] {
+            let mut out = String::from("/dp/");
+            Asin::parse(spelled).unwrap().push_to(&mut out, spelled);
+            assert_eq!(out, "/dp/B08N5WRWNW");
+        }
     }
 
     #[test]

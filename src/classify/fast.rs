@@ -130,51 +130,28 @@ fn strip_scheme(b: &[u8]) -> Option<&[u8]> {
 fn plain_host_end(after: &[u8]) -> Option<(usize, bool)> {
     let mut z = false;
     let mut i = 0;
-    while i < after.len() {
-        let class = HOST[usize::from(after[i])];
-        // Most bytes are plain: one test for them before the other cases.
-        if class == PLAIN {
-            i += 1;
-            continue;
-        }
-        if class == Z {
-            z = true;
-        } else if class == HYPHEN {
-            if after.get(i + 1) == Some(&b'-') {
-                return None;
-            }
-        } else if class == END && i > 0 {
-            break;
-        } else {
-            return None;
+    loop {
+        // Most bytes are plain: eight to a test before the other cases.
+        i = skip(after, i, &HOST_PLAIN);
+        match after.get(i) {
+            Some(b'z') => z = true,
+            Some(b'-') if after.get(i + 1) != Some(&b'-') => {}
+            Some(b'/' | b'?' | b'#') | None => break,
+            Some(_) => return None,
         }
         i += 1;
     }
     (i > 0).then_some((i, z || after.starts_with(b"a.co")))
 }
 
-/// Classes of host bytes for [`plain_host_end`].
-const PLAIN: u8 = 0;
-const Z: u8 = 1;
-const HYPHEN: u8 = 2;
-/// `/`, `?` or `#`.
-const END: u8 = 3;
-const OTHER: u8 = 4;
-
-static HOST: [u8; 256] = {
-    let mut t = [OTHER; 256];
+/// Host bytes that need no second look: letters but `z`, digits and dots.
+static HOST_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
-        if matches!(c as u8, b'a'..=b'y' | b'0'..=b'9' | b'.') {
-            t[c] = PLAIN;
-        }
+        t[c] = matches!(c as u8, b'a'..=b'y' | b'0'..=b'9' | b'.');
         c += 1;
     }
-    t[b'z' as usize] = Z;
-    t[b'-' as usize] = HYPHEN;
-    t[b'/' as usize] = END;
-    t[b'?' as usize] = END;
-    t[b'#' as usize] = END;
     t
 };
 
