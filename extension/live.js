@@ -171,12 +171,40 @@ async function awake(work) {
   }
 }
 
+// ---- Observing the extension's own requests ------------------------------------------------------
+
+const observers = new Map(); // listener -> { users, ready }
+
+/**
+ * Runs `work()` with `listener` on the webRequest `event` (observing the extension's own requests,
+ * `tabId: -1`, to `urls`), added for the first caller, once the browser has taken it, and removed
+ * after the last.
+ */
+async function observing(event, listener, urls, extra, work) {
+  if (!observers.has(listener)) {
+    event.addListener(listener, { urls, tabId: -1 }, ...extra);
+    // A round trip to the browser, which takes the listener in order before it answers: the
+    // requests made after it are seen.
+    observers.set(listener, { users: 0, ready: chrome.runtime.getPlatformInfo() });
+  }
+  const o = observers.get(listener);
+  o.users += 1;
+  try {
+    await o.ready;
+    return await work();
+  } finally {
+    if (--o.users === 0) {
+      observers.delete(listener);
+      event.removeListener(listener);
+    }
+  }
+}
+
 // ---- Redirects followed by a product check -------------------------------------------------------
 
 // The Fetch standard's limit: after 20 redirects, fetch fails as on a network error.
 const FETCH_REDIRECT_LIMIT = 20;
 const chains = new Map(); // URL on a check's redirect chain -> the chains ({ hops, seen, looped }) through it
-let counting = 0;
 
 function onRedirect({ url, redirectUrl }) {
   for (const chain of chains.get(url) ?? []) {
@@ -196,22 +224,15 @@ function onRedirect({ url, redirectUrl }) {
 async function followingRedirects(url, work) {
   const chain = { hops: 0, seen: new Set([url]), looped: false };
   if (!chrome.webRequest) return work(chain);
-  if (counting++ === 0) {
-    chrome.webRequest.onBeforeRedirect.addListener(onRedirect, { urls: hostPatterns(), tabId: -1 });
-    // A round trip to the browser, which takes the listener in order before it answers: the
-    // requests made after it are seen.
-    await chrome.runtime.getPlatformInfo();
-  }
   if (!chains.has(url)) chains.set(url, new Set());
   chains.get(url).add(chain);
   try {
-    return await work(chain);
+    return await observing(chrome.webRequest.onBeforeRedirect, onRedirect, hostPatterns(), [], () => work(chain));
   } finally {
     for (const u of chain.seen) {
       chains.get(u)?.delete(chain);
       if (chains.get(u)?.size === 0) chains.delete(u);
     }
-    if (--counting === 0) chrome.webRequest.onBeforeRedirect.removeListener(onRedirect);
   }
 }
 
@@ -269,7 +290,6 @@ async function check(req, run) {
 // ---- Short links -----------------------------------------------------------------------------------
 
 const hops = new Map(); // URL being requested -> the resolvers of those waiting for its answer
-let observing = 0;
 
 function onHeaders(details) {
   const waiting = hops.get(details.url);
@@ -282,14 +302,7 @@ function onHeaders(details) {
 /** Observes short-link hosts' answers while `work` runs (nothing is blocked or changed). */
 async function observingRedirects(work) {
   if (!chrome.webRequest) throw new Error('webRequest is not granted');
-  if (observing++ === 0) {
-    chrome.webRequest.onHeadersReceived.addListener(onHeaders, { urls: shortPatterns(), tabId: -1 }, ['responseHeaders']);
-  }
-  try {
-    return await work();
-  } finally {
-    if (--observing === 0) chrome.webRequest.onHeadersReceived.removeListener(onHeaders);
-  }
+  return observing(chrome.webRequest.onHeadersReceived, onHeaders, shortPatterns(), [['responseHeaders']], work);
 }
 
 /** One hop of a short link, without following it: `{ status, location }`. */
