@@ -310,6 +310,17 @@ fn clear_errors_and_nothing_half_written() {
         None,
     );
     assert_eq!(o.code(), Some(2));
+    // Failing on what is right would fail every good build.
+    for good in ["mine", "untagged,mine", "available"] {
+        let o = run(
+            &["audit", SITE, "--profile", PROFILE, "--fail-on", good],
+            None,
+        );
+        assert_eq!(o.code(), Some(2), "--fail-on {good}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is what a good link is"), "{err}");
+        assert!(!err.contains("mine,"), "not offered: {err}");
+    }
     let o = run(&["frobnicate"], None);
     assert_eq!(o.code(), Some(2));
 }

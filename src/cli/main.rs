@@ -222,17 +222,34 @@ impl ReadArgs {
 const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    // Failing on what is right would fail every good build: most likely a misreading.
+    let good = |name: &str| name == Verdict::Mine.as_str() || name == Health::Available.as_str();
+    if good(s) {
+        return Err(format!(
+            "'{s}' is what a good link is: --fail-on names what should fail the build \
+             (e.g. untagged,malformed)"
+        ));
+    }
     if let Some(v) = Verdict::parse(s) {
         return Ok(FailOn::Verdict(v));
     }
     if let Some(state) = Health::STATES.iter().find(|h| **h == s) {
         return Ok(FailOn::Health(state));
     }
-    let names: Vec<_> = Verdict::ALL.iter().map(|v| v.as_str()).collect();
+    let names: Vec<_> = Verdict::ALL
+        .iter()
+        .map(|v| v.as_str())
+        .filter(|n| !good(n))
+        .collect();
+    let states: Vec<_> = Health::STATES
+        .iter()
+        .copied()
+        .filter(|n| !good(n))
+        .collect();
     Err(format!(
         "unknown verdict or health state '{s}' (verdicts: {}; with --live, health states: {})",
         names.join(", "),
-        Health::STATES.join(", ")
+        states.join(", ")
     ))
 }
 
