@@ -135,10 +135,17 @@ impl Items<'_> {
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), WriteError> {
+        self.key(key);
+        value.serialize(&mut *self.w)
+    }
+
+    /// A field's key and colon, out of line: in the .wasm once rather than in the code of each
+    /// field's type (0.5 KB raw, 0.1 KB gzipped, issue 11).
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
         self.comma();
         self.w.text(key);
         self.w.0.push(':');
-        value.serialize(&mut *self.w)
     }
 
     fn close(self) -> Result<(), WriteError> {
