@@ -208,17 +208,25 @@ export const healthExpandStep = guarded((url, answers, failure) =>
  * once, or `free()` when the read failed.
  */
 export function healthScanner(cap) {
-  let scanner = guarded(() => new wasm.HealthScanner(cap))();
+  // The core's number for the scanner, valid in the instance that gave it (not after a restart).
+  let id = null;
+  let instance;
+  guarded(() => {
+    id = wasm.healthScanStart(cap);
+    instance = restarts;
+  })();
+  const live = () => id !== null && instance === restarts;
   const free = () => {
-    scanner?.free();
-    scanner = null;
+    if (live()) wasm.healthScanFree(id);
+    id = null;
   };
   return {
-    feed: guarded((bytes) => scanner.feed(bytes)),
+    feed: guarded((bytes) => !live() || wasm.healthScanFeed(id, bytes)),
     /** `{ check, retryable, broken, ttl }` for `{ requested, finalUrl, status, location, contentType }`. */
     judge: guarded((r) => {
       try {
-        return JSON.parse(scanner.judge(r.requested, r.finalUrl ?? '', r.status, r.location ?? undefined, r.contentType ?? undefined));
+        if (!live()) throw new Error(id === null ? 'already judged' : 'the core was restarted');
+        return JSON.parse(wasm.healthScanJudge(id, r.requested, r.finalUrl ?? '', r.status, r.location ?? undefined, r.contentType ?? undefined));
       } finally {
         free();
       }

@@ -466,44 +466,77 @@ fn judged(check: health::Check) -> Result<String, JsError> {
     })
 }
 
-/// Reads a product page's body chunk by chunk ([`health::Scanner`]), then judges the answer.
-#[wasm_bindgen(js_name = HealthScanner)]
-pub struct HealthScanner(Option<health::Scanner>);
+thread_local! {
+    /// The scanners of the product pages being read, by number ([`health_scan_start`]); `None`
+    /// where one has been judged or freed, for the next to take.
+    static SCANNERS: RefCell<Vec<Option<health::Scanner>>> = const { RefCell::new(Vec::new()) };
+}
 
-#[wasm_bindgen(js_class = HealthScanner)]
-impl HealthScanner {
-    /// A scanner that takes at most `cap` bytes.
-    #[wasm_bindgen(constructor)]
-    pub fn new(cap: usize) -> HealthScanner {
-        HealthScanner(Some(health::Scanner::new(cap)))
-    }
+/// Starts reading a product page's body chunk by chunk ([`health::Scanner`], at most `cap`
+/// bytes): the scanner's number, for [`health_scan_feed`] and then [`health_scan_judge`] (or
+/// [`health_scan_free`]). Numbers and functions rather than an exported class: wasm-bindgen's
+/// class glue (its ownership and borrow checks, with their messages) cost the .wasm 0.2 KB,
+/// 0.3 KB gzipped (issue 11). extension/core.js keeps the numbers of one instance apart from
+/// those of an instance started after a fault.
+#[wasm_bindgen(js_name = healthScanStart)]
+pub fn health_scan_start(cap: usize) -> usize {
+    SCANNERS.with_borrow_mut(|scanners| {
+        let scanner = Some(health::Scanner::new(cap));
+        match scanners.iter().position(Option::is_none) {
+            Some(free) => {
+                scanners[free] = scanner;
+                free
+            }
+            None => {
+                scanners.push(scanner);
+                scanners.len() - 1
+            }
+        }
+    })
+}
 
-    /// Takes the next chunk; true once enough is read (stop reading).
-    pub fn feed(&mut self, chunk: &[u8]) -> bool {
-        self.0
-            .as_mut()
+/// Takes the next chunk of scanner `id`; true once enough is read (stop reading), and for a
+/// scanner that is not there.
+#[wasm_bindgen(js_name = healthScanFeed)]
+pub fn health_scan_feed(id: usize, chunk: &[u8]) -> bool {
+    SCANNERS.with_borrow_mut(|scanners| {
+        scanners
+            .get_mut(id)
+            .and_then(Option::as_mut)
             .is_none_or(|s| s.feed(chunk) == health::Progress::Enough)
-    }
+    })
+}
 
-    /// `{ check, retryable, broken, ttl }` from the response and what was read. Once only.
-    pub fn judge(
-        &mut self,
-        requested: &str,
-        final_url: &str,
-        status: u16,
-        location: Option<String>,
-        content_type: Option<String>,
-    ) -> Result<String, JsError> {
-        let scanner = self.0.take().ok_or_else(|| js_error("already judged"))?;
-        let response = health::Response {
-            requested,
-            final_url,
-            status,
-            location: location.as_deref(),
-            content_type: content_type.as_deref(),
-        };
-        judged(health::judge(&response, &scanner.finish()))
-    }
+/// Drops scanner `id` (a read that failed); nothing when it is not there.
+#[wasm_bindgen(js_name = healthScanFree)]
+pub fn health_scan_free(id: usize) {
+    take_scanner(id);
+}
+
+fn take_scanner(id: usize) -> Option<health::Scanner> {
+    SCANNERS.with_borrow_mut(|scanners| scanners.get_mut(id).and_then(Option::take))
+}
+
+/// `{ check, retryable, broken, ttl }` from the response and what scanner `id` read; the
+/// scanner is done with (judged once only).
+#[wasm_bindgen(js_name = healthScanJudge)]
+pub fn health_scan_judge(
+    id: usize,
+    requested: &str,
+    final_url: &str,
+    status: u16,
+    location: Option<String>,
+    content_type: Option<String>,
+) -> Result<String, JsError> {
+    let scanner = take_scanner(id).ok_or_else(|| js_error("already judged"))?;
+    let response = health::Response {
+        requested,
+        final_url,
+        status,
+        location: location.as_deref(),
+        content_type: content_type.as_deref(),
+    };
+    judged(health::judge(&response, &scanner.finish()))
 }
 
 /// `{ check, retryable, broken, ttl }` for a check that got no HTTP answer: `kind` is `timeout`

@@ -223,6 +223,45 @@ fn availability_plans_one_check_per_marketplace() {
     }
 }
 
+/// A plan of thousands of links (its index grows many times) makes one request per key and
+/// points every link at the request with its own key.
+#[test]
+fn large_plans_deduplicate_by_key() {
+    let links: Vec<String> = (0..3000u32)
+        .map(|i| {
+            let n = i * 7919 % 1100; // repeats, out of order
+            match n % 3 {
+                0 => format!("https://amzn.to/{n:x}"),
+                1 => format!("https://www.amazon.de/dp/B0{n:08}"),
+                _ => format!("https://www.amazon.co.jp/dp/B0{n:08}?tag=x-22"),
+            }
+        })
+        .collect();
+    let plan = Plan::new(None, links.iter().map(String::as_str));
+    let mut keys: Vec<&str> = plan.checks.iter().map(|c| c.key.as_str()).collect();
+    keys.extend(plan.expansions.iter().map(|e| e.key.as_str()));
+    let distinct: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
+    assert_eq!(distinct.len(), keys.len(), "one request per key");
+    assert_eq!(keys.len(), 1100);
+    for (link, requests) in links.iter().zip(&plan.links) {
+        let l = classify(link);
+        match (requests.check, requests.expansion) {
+            (Some(c), None) => assert_eq!(
+                plan.checks[c].key,
+                check_key(l.marketplace.unwrap().domain, l.asin.unwrap())
+            ),
+            (None, Some(e)) => {
+                assert_eq!(
+                    plan.expansions[e].key,
+                    expansion_key(&plan.expansions[e].url)
+                );
+                assert_eq!(Some(&plan.expansions[e].url), expansion_url(&l).as_ref());
+            }
+            other => panic!("{link}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn retries_back_off_and_honour_retry_after() {
     let p = Policy::DEFAULT;

@@ -7,6 +7,8 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 
 /// A value that JSON cannot hold (a float, a map with keys that are not text, bytes).
+/// (An uninhabited error type would leave every `?` out of the .wasm, 1.2 KB raw and 0.5 KB
+/// gzipped, but serde's `Error::custom` would then have to panic: not taken, issue 11.)
 #[derive(Debug)]
 pub struct WriteError;
 
@@ -133,10 +135,17 @@ impl Items<'_> {
     }
 
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), WriteError> {
+        self.key(key);
+        value.serialize(&mut *self.w)
+    }
+
+    /// A field's key and colon, out of line: in the .wasm once rather than in the code of each
+    /// field's type (0.5 KB raw, 0.1 KB gzipped, issue 11).
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
         self.comma();
         self.w.text(key);
         self.w.0.push(':');
-        value.serialize(&mut *self.w)
     }
 
     fn close(self) -> Result<(), WriteError> {

@@ -80,6 +80,32 @@ test('healthScanner reads a page in chunks, says when it has enough, and judges 
   assert.equal(gone.broken, true);
 });
 
+test('scanners read side by side keep apart, and one freed or judged touches no other', async () => {
+  const hat = new TextEncoder().encode(await page('buybox-add-to-cart.html'));
+  const missing = new TextEncoder().encode(await page('missing-de.html'));
+  const a = core.healthScanner(1 << 20);
+  const b = core.healthScanner(1 << 20);
+  const freed = core.healthScanner(1 << 20);
+  freed.feed(missing);
+  freed.free();
+  // Its number goes to the next scanner: the freed one must not reach it.
+  const c = core.healthScanner(1 << 20);
+  assert.equal(freed.feed(missing), true, 'a freed scanner wants no more');
+  assert.throws(() => freed.judge({ requested: 'https://www.amazon.de/dp/B000000000', status: 404 }), /already judged/);
+  for (let i = 0; i < Math.max(hat.length, missing.length); i += 500) {
+    a.feed(hat.subarray(i, i + 500));
+    b.feed(missing.subarray(i, i + 500));
+    c.feed(hat.subarray(i, i + 500));
+  }
+  const requested = 'https://www.amazon.com/dp/B0057OC5O8';
+  const judgedA = a.judge({ requested, finalUrl: requested, status: 200, contentType: 'text/html' });
+  const judgedB = b.judge({ requested: 'https://www.amazon.de/dp/B000000000', status: 404 });
+  const judgedC = c.judge({ requested, finalUrl: requested, status: 200, contentType: 'text/html' });
+  assert.equal(judgedB.check.health.kind, 'notFound');
+  assert.notEqual(judgedA.check.health.kind, 'notFound');
+  assert.deepEqual(judgedC, judgedA);
+});
+
 test('failures, retries and freshness', () => {
   const timeout = core.healthJudgeFailure('https://www.amazon.de/dp/B08N5WRWNW', 'timeout', 15000, '');
   assert.deepEqual(timeout.check.health, { kind: 'error', reason: 'timeout', message: 'timed out after 15 s' });
