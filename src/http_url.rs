@@ -16,8 +16,8 @@
 //!
 //! ```
 //! use linkscope::http_url::HttpUrl;
-//! let page = HttpUrl::parse("HTTPS://WWW.Amazon.com:443/gp/./product/../..%2Fx?a b").unwrap();
-//! assert_eq!(page.as_str(), "https://www.amazon.com/..%2Fx?a%20b");
+//! let page = HttpUrl::parse(" HTTPS://WWW.Amazon.com:443/gp/./product/%2E%2e/x?a b").unwrap();
+//! assert_eq!(page.as_str(), "https://www.amazon.com/gp/x?a%20b");
 //! let link = page.join("\\dp/B08N5WRWNW#reviews").unwrap();
 //! assert_eq!((link.host(), link.path()), ("www.amazon.com", "/dp/B08N5WRWNW"));
 //! assert!(HttpUrl::parse("ftp://www.amazon.com/").is_none());
@@ -284,7 +284,11 @@ fn path(mut url: HttpUrl, input: &[u8]) -> HttpUrl {
         // The last segment is not followed by a slash: `..` and `.` there leave an empty one.
         let last = segments.peek().is_none();
         if is_double_dot(segment) {
-            shorten(&mut url);
+            // The `url` crate keeps a segment shaped like a Windows drive letter (`c:`, `c|`)
+            // in every scheme, not only in `file:` URLs as the standard does.
+            if !ends_with_drive_letter(&url) {
+                shorten(&mut url);
+            }
             if last {
                 url.href.push('/');
             }
@@ -323,6 +327,12 @@ fn shorten(url: &mut HttpUrl) {
     if let Some(at) = url.href[url.path_start..].rfind('/') {
         url.href.truncate(url.path_start + at);
     }
+}
+
+/// Whether the path's last segment is an ASCII letter and `:` or `|`.
+fn ends_with_drive_letter(url: &HttpUrl) -> bool {
+    let path = &url.href.as_bytes()[url.path_start..];
+    matches!(path, [.., b'/', letter, b':' | b'|'] if letter.is_ascii_alphabetic())
 }
 
 /// `.` or `%2e`.
