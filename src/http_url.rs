@@ -127,7 +127,7 @@ fn parse(input: &str, base: Option<&HttpUrl>) -> Option<HttpUrl> {
             // `http:x` is relative to an http base (and `https:x` to an https one); with two
             // slashes or more, or another base, the authority follows whatever slashes there are.
             match base.filter(|b| b.scheme() == scheme) {
-                Some(base) if slashes(rest) < 2 => relative(base, rest),
+                Some(base) if slashes(rest) < 2 => Some(relative(base, rest)),
                 _ => authority(scheme, &rest[slashes(rest)..]),
             }
         }
@@ -137,7 +137,7 @@ fn parse(input: &str, base: Option<&HttpUrl>) -> Option<HttpUrl> {
         None => {
             let base = base?;
             match slashes(&input) {
-                0 | 1 => relative(base, &input),
+                0 | 1 => Some(relative(base, &input)),
                 _ if input.starts_with(b"//") => authority(base.scheme(), &input[2..]),
                 n => authority(base.scheme(), &input[n..]),
             }
@@ -176,10 +176,10 @@ fn is_slash(c: u8) -> bool {
 }
 
 /// The standard's relative state: `input` (with at most one leading slash) against `base`.
-fn relative(base: &HttpUrl, input: &[u8]) -> Option<HttpUrl> {
+fn relative(base: &HttpUrl, input: &[u8]) -> HttpUrl {
     let without_fragment = base.fragment_start.unwrap_or(base.href.len());
     let without_query = base.query_start.unwrap_or(without_fragment);
-    Some(match input.first() {
+    match input.first() {
         // An absolute path on the base's host.
         Some(&c) if is_slash(c) => path(base.prefix(base.path_start), &input[1..]),
         // The base's path and query, with another fragment or none.
@@ -192,7 +192,7 @@ fn relative(base: &HttpUrl, input: &[u8]) -> Option<HttpUrl> {
             shorten(&mut url);
             path(url, input)
         }
-    })
+    }
 }
 
 /// The authority (`user:password@host:port`), then the path: `input` is what follows the
@@ -229,7 +229,11 @@ fn authority(scheme: &str, input: &[u8]) -> Option<HttpUrl> {
     // The port follows the first `:` outside brackets.
     let mut in_brackets = false;
     let colon = host_and_port.iter().position(|&c| {
-        in_brackets = (in_brackets || c == b'[') && c != b']';
+        match c {
+            b'[' => in_brackets = true,
+            b']' => in_brackets = false,
+            _ => {}
+        }
         c == b':' && !in_brackets
     });
     let (host, port) = match colon {
