@@ -354,29 +354,31 @@ fn is_double_dot(segment: &[u8]) -> bool {
     }
 }
 
-/// The percent-encode sets, as bits of [`ENCODE`]: each set is one bit, and a byte is
-/// encoded in a set when its bit is on. C0 controls, DEL and non-ASCII bytes are always encoded.
+/// The percent-encode sets, one bit each in [`ENCODE`].
 const FRAGMENT: u8 = 1;
 const PATH: u8 = 2;
 const QUERY: u8 = 4;
 const USERINFO: u8 = 8;
+const ALL: u8 = FRAGMENT | PATH | QUERY | USERINFO;
 
-/// Which sets encode each ASCII byte (the `url` crate's sets, which the standard's were when
-/// it was written: the path set does not have `^`).
+/// The sets each ASCII byte is encoded in: C0 controls and DEL in all, as every non-ASCII byte
+/// (see [`encode`]). These are the `url` crate's sets, which were the standard's when it was
+/// written (its path set now also has `^`); the query set is the special-query set.
 static ENCODE: [u8; 128] = {
     let mut t = [0; 128];
     let mut i = 0;
     while i < 0x20 {
-        t[i] = FRAGMENT | PATH | QUERY | USERINFO;
+        t[i] = ALL;
         i += 1;
     }
-    t[0x7f] = FRAGMENT | PATH | QUERY | USERINFO;
-    let sets: [(&[u8], u8); 5] = [
-        (b" \"<>", FRAGMENT | PATH | QUERY | USERINFO),
+    t[0x7f] = ALL;
+    let sets: [(&[u8], u8); 6] = [
+        (b" \"<>", ALL),
         (b"`", FRAGMENT | PATH | USERINFO),
         (b"#", PATH | QUERY | USERINFO),
         (b"?{}", PATH | USERINFO),
         (b"'", QUERY),
+        (b"/:;=@[\\]^|", USERINFO),
     ];
     let mut s = 0;
     while s < sets.len() {
@@ -387,12 +389,6 @@ static ENCODE: [u8; 128] = {
             j += 1;
         }
         s += 1;
-    }
-    let userinfo = b"/:;=@[\\]^|";
-    let mut k = 0;
-    while k < userinfo.len() {
-        t[userinfo[k] as usize] |= USERINFO;
-        k += 1;
     }
     t
 };
