@@ -4,9 +4,9 @@
 use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use url::Url;
 
 use crate::clean::{is_noise, is_ref_segment};
+use crate::http_url::{percent_decode, HttpUrl};
 use crate::ids::{Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 
@@ -140,7 +140,8 @@ impl Serialize for Link {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Classifier {
-    base: Option<Url>,
+    /// The page, when it is an http(s) URL: no other base resolves a link to one.
+    base: Option<HttpUrl>,
     base_is_amazon: bool,
     /// The base's host when the base itself is an Amazon store or short-link page (http or
     /// https, no port): paths relative to it are read without the full parser.
@@ -150,11 +151,10 @@ pub struct Classifier {
 impl Classifier {
     /// A classifier for links found on the page at `base` (ignored when it does not parse).
     pub fn new(base: Option<&str>) -> Classifier {
-        let base = base.and_then(|b| Url::parse(b).ok());
+        let base = base.and_then(HttpUrl::parse);
         let base_is_amazon = base
             .as_ref()
-            .and_then(|b| b.host_str())
-            .is_some_and(|h| match_host(h).is_some());
+            .is_some_and(|b| match_host(b.host()).is_some());
         let amazon_base_host = base
             .as_ref()
             .and_then(Parts::of)
@@ -188,15 +188,11 @@ impl Classifier {
     /// [`Classifier::classify`] takes: the reference those shortcuts are tested against.
     pub fn classify_reference(&self, input: &str) -> Link {
         let parse = |input: &str| match &self.base {
-            Some(base) => Url::options().base_url(Some(base)).parse(input),
-            None => Url::parse(input),
+            Some(base) => base.join(input),
+            None => HttpUrl::parse(input),
         };
-        let parsed = parse(input)
-            .or_else(|e| ascii_host_form(input).map_or(Err(e), |mapped| parse(&mapped)));
-        match parsed {
-            Ok(url) => classify_url(&url),
-            Err(_) => Link::NOT_AMAZON,
-        }
+        let parsed = parse(input).or_else(|| ascii_host_form(input).and_then(|m| parse(&m)));
+        parsed.map_or(Link::NOT_AMAZON, |url| classify_url(&url))
     }
 }
 
@@ -260,14 +256,13 @@ struct Parts<'a> {
 }
 
 impl<'a> Parts<'a> {
-    /// The parts of a parsed URL, or `None` when it cannot be an Amazon link (another scheme,
-    /// an explicit port, no host).
-    fn of(url: &'a Url) -> Option<Parts<'a>> {
-        if !matches!(url.scheme(), "http" | "https") || url.port().is_some() {
+    /// The parts of a parsed URL, or `None` when it cannot be an Amazon link (an explicit port).
+    fn of(url: &'a HttpUrl) -> Option<Parts<'a>> {
+        if url.port().is_some() {
             return None;
         }
         Some(Parts {
-            host: url.host_str()?,
+            host: url.host(),
             path: url.path(),
             query: url.query(),
         })
@@ -353,8 +348,7 @@ fn form_decode(s: &str) -> Cow<'_, str> {
         .bytes()
         .map(|b| if b == b'+' { b' ' } else { b })
         .collect();
-    let decoded: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
-    Cow::Owned(String::from_utf8_lossy(&decoded).into_owned())
+    Cow::Owned(String::from_utf8_lossy(&percent_decode(&spaced)).into_owned())
 }
 
 /// Appends `s` to `out` as `form_urlencoded::Serializer` writes it: ASCII letters, digits and
@@ -428,7 +422,7 @@ fn hex_byte(digits: &[u8]) -> Option<u8> {
     u8::try_from(high * 16 + low).ok()
 }
 
-fn classify_url(url: &Url) -> Link {
+fn classify_url(url: &HttpUrl) -> Link {
     Parts::of(url).map_or(Link::NOT_AMAZON, |p| classify_parts(&p))
 }
 
@@ -762,9 +756,8 @@ fn ascii_host_form(input: &str) -> Option<String> {
     if host.is_ascii() && !host.contains('%') {
         return None;
     }
-    let decoded = percent_encoding::percent_decode_str(host)
-        .decode_utf8()
-        .ok()?;
+    let decoded = percent_decode(host.as_bytes());
+    let decoded = std::str::from_utf8(&decoded).ok()?;
     let mut mapped = String::with_capacity(host.len());
     for c in decoded.chars() {
         mapped.push(match c {

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod classify;
 pub mod clean;
 pub mod health;
+pub mod http_url;
 pub mod ids;
 pub mod json;
 pub mod links;

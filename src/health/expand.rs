@@ -3,11 +3,11 @@
 //! link's tag, and loading it could count as a click.
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
 use super::{BlockReason, ErrorReason, Failure, Health};
 use crate::audit::{verdict, Verdict};
 use crate::classify::{classify, Kind, Link};
+use crate::http_url::resolve_location;
 use crate::profile::Profile;
 
 /// How a short link's expansion ended.
@@ -149,30 +149,27 @@ impl Expander {
     /// Takes the answer to [`Expander::url`]: `None` means request the new [`Expander::url`].
     pub fn hop(&mut self, status: u16, location: Option<&str>) -> Option<Expansion> {
         let outcome = match status {
-            300..=399 => {
-                match location.and_then(|l| Url::parse(&self.current).ok()?.join(l).ok()) {
-                    None => Outcome::Error {
-                        message: format!("HTTP {status} without a usable Location"),
-                    },
-                    Some(next) => {
-                        self.hops += 1;
-                        let next = next.to_string();
-                        match classify(&next).kind {
-                            Kind::NotAmazon => Outcome::NotAmazon { url: next },
-                            Kind::Short if self.seen.contains(&next) => Outcome::Loop { url: next },
-                            Kind::Short if self.hops >= self.max_hops => {
-                                Outcome::TooManyHops { hops: self.hops }
-                            }
-                            Kind::Short => {
-                                self.seen.push(next.clone());
-                                self.current = next;
-                                return None;
-                            }
-                            _ => Outcome::Target { url: next },
+            300..=399 => match location.and_then(|l| resolve_location(&self.current, l)) {
+                None => Outcome::Error {
+                    message: format!("HTTP {status} without a usable Location"),
+                },
+                Some(next) => {
+                    self.hops += 1;
+                    match classify(&next).kind {
+                        Kind::NotAmazon => Outcome::NotAmazon { url: next },
+                        Kind::Short if self.seen.contains(&next) => Outcome::Loop { url: next },
+                        Kind::Short if self.hops >= self.max_hops => {
+                            Outcome::TooManyHops { hops: self.hops }
                         }
+                        Kind::Short => {
+                            self.seen.push(next.clone());
+                            self.current = next;
+                            return None;
+                        }
+                        _ => Outcome::Target { url: next },
                     }
                 }
-            }
+            },
             404 | 410 => Outcome::NotFound { status },
             403 | 429 => Outcome::Blocked { status },
             200..=299 => Outcome::NoRedirect { status },

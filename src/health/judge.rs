@@ -1,12 +1,11 @@
 //! Deciding what the answer to a product check means.
 
-use url::Url;
-
 use super::phrases::Marker;
 use super::scan::PageFacts;
 use super::{BlockReason, Check, Destination, ErrorReason, Failure, Health};
 use crate::classify::{classify, Kind};
 use crate::clean::is_ref_segment;
+use crate::http_url::{resolve_location, HttpUrl};
 use crate::marketplace::MARKETPLACES;
 
 /// What a request returned, besides the body (which a [`super::Scanner`] read).
@@ -113,10 +112,10 @@ fn decide(response: &Response, final_url: &str, facts: &PageFacts) -> (Health, S
         300..=399 => {
             let target = response
                 .location
-                .and_then(|l| Url::parse(final_url).ok()?.join(l).ok());
+                .and_then(|l| resolve_location(final_url, l));
             if let Some(target) = target {
-                if let Some(to) = destination(response.requested, target.as_str()) {
-                    return redirected(to, target.as_str());
+                if let Some(to) = destination(response.requested, &target) {
+                    return redirected(to, &target);
                 }
             }
             return error(
@@ -236,10 +235,9 @@ fn destination(requested: &str, url: &str) -> Option<Destination> {
 
 /// Whether `url` is a store's home page: no path but `ref=` breadcrumbs.
 fn is_home(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|u| {
-        u.path_segments()
-            .into_iter()
-            .flatten()
+    HttpUrl::parse(url).is_some_and(|u| {
+        u.path()[1..]
+            .split('/')
             .all(|s| s.is_empty() || is_ref_segment(s) || s == "gp" || s == "homepage.html")
     })
 }
