@@ -209,6 +209,9 @@ fn is_http(url: &Url) -> bool {
 
 /// The same http(s) URL, part for part, or none.
 fn same_url(input: &str, base: Option<&str>) -> Result<(), TestCaseError> {
+    if base_only_ours(base) {
+        return Ok(());
+    }
     let ours = ours(input, base);
     match theirs(input, base).filter(is_http) {
         Some(url) => {
@@ -241,6 +244,15 @@ fn same_url(input: &str, base: Option<&str>) -> Result<(), TestCaseError> {
 fn punycode_only(url: &HttpUrl) -> bool {
     url.host().split('.').any(|label| label.starts_with("xn--"))
         && classify(url.as_str()).kind == Kind::NotAmazon
+}
+
+/// A base `url` refuses only for its Punycode: the two read links on it differently (`url` as
+/// if there were no base), so nothing is compared. A page's URL is one the browser took, and the
+/// core takes such a base as the browser gave it.
+fn base_only_ours(base: Option<&str>) -> bool {
+    base.is_some_and(|b| {
+        Url::parse(b).is_err() && HttpUrl::parse(b).is_some_and(|b| punycode_only(&b))
+    })
 }
 
 /// The classifier's reference as it was with the `url` crate: the WHATWG parse (retried with
@@ -342,6 +354,9 @@ proptest! {
     /// The classifier's reference reads links as it did with the `url` crate.
     #[test]
     fn classifies_as_with_the_url_crate(input in url_like(), base in base()) {
+        if base_only_ours(base.as_deref()) {
+            return Ok(());
+        }
         let c = Classifier::new(base.as_deref());
         let expected = url_reference(&input, base.as_deref());
         prop_assert_eq!(&c.classify_reference(&input), &expected, "{:?} on {:?}", input, base);
@@ -352,6 +367,9 @@ proptest! {
     /// kept as written, and is not Amazon.
     #[test]
     fn resolves_locations_as_the_url_crate_does(location in url_like(), base in http_base()) {
+        if base_only_ours(Some(&base)) {
+            return Ok(());
+        }
         let ours = resolve_location(&base, &location);
         match Url::parse(&base).ok().and_then(|b| b.join(&location).ok()) {
             Some(url) if is_http(&url) => prop_assert_eq!(ours.as_deref(), Some(url.as_str())),
@@ -414,6 +432,12 @@ fn known_cases() {
             "https://xn--1ugevil.io/",
             None,
             Some("https://xn--1ugevil.io/"),
+        ),
+        // A base url refuses (its label starts with a joiner) is a base here.
+        (
+            "//1.2.3.4./",
+            Some("https:xn--1ug.x/"),
+            Some("https://1.2.3.4/"),
         ),
     ];
     for &(input, base, expected) in cases {
