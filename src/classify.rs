@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::clean::{is_noise, is_ref_segment};
-use crate::http_url::{percent_decode, HttpUrl};
+use crate::http_url::{hex_byte, percent_decode, push_escape, HttpUrl};
 use crate::ids::{Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 
@@ -369,15 +369,10 @@ fn form_plain(b: u8) -> bool {
 }
 
 fn form_encode_byte(out: &mut String, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     match b {
         _ if form_plain(b) => out.push(char::from(b)),
         b' ' => out.push('+'),
-        _ => {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
+        _ => push_escape(out, b),
     }
 }
 
@@ -413,13 +408,6 @@ fn form_reencode(out: &mut String, s: &str) {
         }
         form_encode_byte(out, decoded);
     }
-}
-
-/// The byte two hex digits spell, as percent escapes write it.
-fn hex_byte(digits: &[u8]) -> Option<u8> {
-    let digit = |d: u8| char::from(d).to_digit(16);
-    let (high, low) = (digit(digits[0])?, digit(digits[1])?);
-    u8::try_from(high * 16 + low).ok()
 }
 
 fn classify_url(url: &HttpUrl) -> Link {

@@ -397,7 +397,6 @@ static ENCODE: [u8; 128] = {
 
 /// Appends `bytes` to `out`, percent-encoding those in `set` (and every non-ASCII byte).
 fn encode(out: &mut String, bytes: &[u8], set: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in bytes {
         if ENCODE
             .get(usize::from(b))
@@ -405,11 +404,24 @@ fn encode(out: &mut String, bytes: &[u8], set: u8) {
         {
             out.push(char::from(b));
         } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
+            push_escape(out, b);
         }
     }
+}
+
+/// Appends `b` as a percent escape with upper-case hex digits (`%2F`).
+pub(crate) fn push_escape(out: &mut String, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(HEX[usize::from(b >> 4)]));
+    out.push(char::from(HEX[usize::from(b & 15)]));
+}
+
+/// The byte two hex digits spell, as percent escapes write it.
+pub(crate) fn hex_byte(digits: &[u8]) -> Option<u8> {
+    let digit = |d: u8| char::from(d).to_digit(16);
+    let (high, low) = (digit(digits[0])?, digit(digits[1])?);
+    u8::try_from(high * 16 + low).ok()
 }
 
 /// `bytes` with its percent escapes (`%` and two hex digits) decoded; other `%`s stay.
@@ -417,16 +429,12 @@ pub(crate) fn percent_decode(bytes: &[u8]) -> Cow<'_, [u8]> {
     if !bytes.contains(&b'%') {
         return Cow::Borrowed(bytes);
     }
-    let hex = |d: u8| char::from(d).to_digit(16);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        let escaped = bytes
-            .get(i + 1..i + 3)
-            .and_then(|d| Some(hex(d[0])? * 16 + hex(d[1])?));
-        match escaped {
+        match bytes.get(i + 1..i + 3).and_then(hex_byte) {
             Some(d) if b == b'%' => {
-                out.push(d as u8);
+                out.push(d);
                 i += 3;
             }
             _ => {
