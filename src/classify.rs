@@ -2,6 +2,7 @@
 //! canonical URL. Classification never fails: whatever the input, it returns a [`Link`].
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -13,8 +14,7 @@ use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 mod fast;
 
 /// What kind of Amazon page a link points to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Product,
     Search,
@@ -42,8 +42,7 @@ impl Kind {
 }
 
 /// Why an Amazon link is broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
     /// A product path whose ASIN is missing or not a valid ASIN.
@@ -77,6 +76,20 @@ impl Problem {
     }
 }
 
+/// Kinds and problems serialize as their names, written once (in `as_str`) rather than again by
+/// a derive, which costs the .wasm a second match (issue 11: 48 B gzipped).
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+serialize_as_str!(Kind, Problem);
+
 /// A classified link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -95,7 +108,29 @@ pub struct Link {
 }
 
 impl Link {
-    const NOT_AMAZON: Link = Link {
+    pub fn is_amazon(&self) -> bool {
+        self.kind != Kind::NotAmazon
+    }
+}
+
+/// A classified link whose text is not yet owned: what a [`Link`] holds, with the tag and
+/// subtag borrowed from the input where they need no decoding, and the clean link written to a
+/// buffer of the caller's. [`Classifier::classify_into`] gives it, so that a batch of links is
+/// classified without an allocation a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found<'a> {
+    pub kind: Kind,
+    pub marketplace: Option<&'static Marketplace>,
+    pub asin: Option<Asin>,
+    pub tag: Option<Cow<'a, str>>,
+    pub subtag: Option<Cow<'a, str>>,
+    /// Where the clean link is in the buffer it was written to.
+    pub clean: Option<Range<usize>>,
+    pub problem: Option<Problem>,
+}
+
+impl Found<'_> {
+    const NOT_AMAZON: Found<'static> = Found {
         kind: Kind::NotAmazon,
         marketplace: None,
         asin: None,
@@ -108,6 +143,39 @@ impl Link {
     pub fn is_amazon(&self) -> bool {
         self.kind != Kind::NotAmazon
     }
+
+    /// The link, owning its text: the clean link taken out of `written`, the buffer it was
+    /// written to, alone.
+    fn into_link(self, mut written: String) -> Link {
+        Link {
+            kind: self.kind,
+            marketplace: self.marketplace,
+            asin: self.asin,
+            tag: owned(self.tag),
+            subtag: owned(self.subtag),
+            clean: self.clean.map(|at| {
+                debug_assert_eq!(at.start, 0);
+                written.truncate(at.end);
+                written
+            }),
+            problem: self.problem,
+        }
+    }
+
+    /// The same, borrowing nothing from the input.
+    fn into_owned(self) -> Found<'static> {
+        Found {
+            tag: owned(self.tag).map(Cow::Owned),
+            subtag: owned(self.subtag).map(Cow::Owned),
+            ..self
+        }
+    }
+}
+
+/// `text.map(Cow::into_owned)`, written once for the four places that need it.
+#[inline(never)]
+fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
+    text.map(Cow::into_owned)
 }
 
 impl Serialize for Link {
@@ -173,26 +241,42 @@ impl Classifier {
     /// Common shapes (a plain absolute http(s) link, a path on an Amazon page) are read
     /// directly; anything else goes through the WHATWG URL parser, with the same result.
     pub fn classify(&self, input: &str) -> Link {
+        let mut clean = String::new();
+        self.classify_into(input, &mut clean).into_link(clean)
+    }
+
+    /// Classifies one string as [`Classifier::classify`] does, appending the clean link to
+    /// `out` rather than allocating it, and borrowing the tag and subtag from `input` where they
+    /// are written as they are: a batch of links is classified without an allocation a link.
+    pub fn classify_into<'a>(&'a self, input: &'a str, out: &mut String) -> Found<'a> {
         match fast::read(input, self.amazon_base_host.as_deref()) {
-            fast::Fast::NotAmazon => return Link::NOT_AMAZON,
-            fast::Fast::Amazon(parts, host) => return classify_host(&parts, host),
+            fast::Fast::NotAmazon => return Found::NOT_AMAZON,
+            fast::Fast::Amazon(parts, host) => return classify_host(&parts, host, out),
             fast::Fast::Unsure => {}
         }
         if !self.base_is_amazon && !may_be_amazon(input) {
-            return Link::NOT_AMAZON;
+            return Found::NOT_AMAZON;
         }
-        self.classify_reference(input)
+        self.reference_into(input, out)
     }
 
     /// Classifies one string through the full WHATWG URL parser alone, without the shortcuts
     /// [`Classifier::classify`] takes: the reference those shortcuts are tested against.
     pub fn classify_reference(&self, input: &str) -> Link {
+        let mut clean = String::new();
+        self.reference_into(input, &mut clean).into_link(clean)
+    }
+
+    fn reference_into(&self, input: &str, out: &mut String) -> Found<'static> {
         let parse = |input: &str| match &self.base {
             Some(base) => base.join(input),
             None => HttpUrl::parse(input),
         };
         let parsed = parse(input).or_else(|| ascii_host_form(input).and_then(|m| parse(&m)));
-        parsed.map_or(Link::NOT_AMAZON, |url| classify_url(&url))
+        let found = parsed.as_ref().and_then(Parts::of).and_then(|url| {
+            match_host(url.host).map(|host| classify_host(&url, host, out).into_owned())
+        });
+        found.unwrap_or(Found::NOT_AMAZON)
     }
 }
 
@@ -318,18 +402,28 @@ impl<'a> Iterator for Split<'a> {
     }
 }
 
-/// Where the first `byte` of `b` is: eight bytes to a test (the zero-byte test of
-/// `x ^ byte * 0x01..01`; its lowest flag is always the first match).
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+
+/// The high bit set in the bytes of `word` that are `byte` (and perhaps in a byte after one
+/// that is: the lowest flag is always the first match), none when no byte is.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & ONES << 7
+}
+
+/// The eight bytes of `b` from `at` on as a word, when there are eight.
+fn word_at(b: &[u8], at: usize) -> Option<u64> {
+    let chunk = b.get(at..at + 8)?;
+    let mut word = [0; 8];
+    word.copy_from_slice(chunk);
+    Some(u64::from_le_bytes(word))
+}
+
+/// Where the first `byte` of `b` is: eight bytes to a test.
 fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
-    let pattern = ONES * u64::from(byte);
     let mut at = 0;
-    while let Some(chunk) = b.get(at..at + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
+    while let Some(word) = word_at(b, at) {
+        let found = bytes_equal(word, byte);
         if found != 0 {
             return Some(at + found.trailing_zeros() as usize / 8);
         }
@@ -338,10 +432,28 @@ fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
     b[at..].iter().position(|&c| c == byte).map(|i| at + i)
 }
 
+/// Whether `b` holds a `+` or a `%`: eight bytes to a test.
+fn has_plus_or_percent(b: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(word) = word_at(b, at) {
+        if bytes_equal(word, b'+') | bytes_equal(word, b'%') != 0 {
+            return true;
+        }
+        at += 8;
+    }
+    b[at..].iter().any(|&c| c == b'+' || c == b'%')
+}
+
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
 /// escapes, invalid UTF-8 replaced); borrowed when there is nothing to decode.
 fn form_decode(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'+' || b == b'%') {
+    // Eight bytes at a time natively, one at a time in the .wasm (built for size).
+    let plain = if cfg!(target_arch = "wasm32") {
+        !s.bytes().any(|b| b == b'+' || b == b'%')
+    } else {
+        !has_plus_or_percent(s.as_bytes())
+    };
+    if plain {
         return Cow::Borrowed(s);
     }
     let spaced: Vec<u8> = s
@@ -410,18 +522,10 @@ fn form_reencode(out: &mut String, s: &str) {
     }
 }
 
-fn classify_url(url: &HttpUrl) -> Link {
-    Parts::of(url).map_or(Link::NOT_AMAZON, |p| classify_parts(&p))
-}
-
-fn classify_parts(url: &Parts) -> Link {
-    match_host(url.host).map_or(Link::NOT_AMAZON, |h| classify_host(url, h))
-}
-
-fn classify_host(url: &Parts, host: HostMatch) -> Link {
+fn classify_host<'a>(url: &Parts<'a>, host: HostMatch, out: &mut String) -> Found<'a> {
     match host {
-        HostMatch::Store(m) => classify_store(url, m),
-        HostMatch::Short(s) => classify_short(url, s),
+        HostMatch::Store(m) => classify_store(url, m, out),
+        HostMatch::Short(s) => classify_short(url, s, out),
     }
 }
 
@@ -435,9 +539,9 @@ enum Keep {
 }
 
 /// The affiliate parameters of a query and what is wrong with them.
-struct Query {
-    tag: Option<String>,
-    subtag: Option<String>,
+struct Query<'a> {
+    tag: Option<Cow<'a, str>>,
+    subtag: Option<Cow<'a, str>>,
     problem: Option<Problem>,
 }
 
@@ -446,7 +550,12 @@ struct Query {
 ///
 /// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
 /// query has none; a different query tag beside it conflicts, as two query tags do.
-fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
+fn read_query<'a>(
+    url: &Parts<'a>,
+    keep: Keep,
+    path_tag: Option<&'a str>,
+    clean: &mut String,
+) -> Query<'a> {
     let mut q = Query {
         tag: None,
         subtag: None,
@@ -461,7 +570,7 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
             "tag" => {
                 let value = form_decode(value);
                 match &q.tag {
-                    None => q.tag = Some(value.into_owned()),
+                    None => q.tag = Some(value),
                     Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
                     Some(_) => {}
                 }
@@ -469,7 +578,7 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
             }
             "ascsubtag" => {
                 if q.subtag.is_none() {
-                    q.subtag = Some(form_decode(value).into_owned());
+                    q.subtag = Some(form_decode(value));
                 }
                 true
             }
@@ -486,7 +595,7 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         }
     }
     match (&q.tag, path_tag) {
-        (None, _) => q.tag = path_tag.map(str::to_owned),
+        (None, _) => q.tag = path_tag.map(Cow::Borrowed),
         (Some(tag), Some(path_tag)) if tag != path_tag => {
             q.problem = Some(Problem::ConflictingTags)
         }
@@ -498,11 +607,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     // A product link's tag comes first. Written as it is: a valid tracking ID (no problem) has
     // only bytes that `form_encode` keeps.
     if let (Keep::Product, Some(tag), None) = (keep, &q.tag, q.problem) {
-        if clean.len() > start {
+        if clean.len() == start {
+            clean.push_str("?tag=");
+            clean.push_str(tag);
+        } else {
             clean.replace_range(start..=start, "&");
+            clean.insert_str(start, tag);
+            clean.insert_str(start, "?tag=");
         }
-        clean.insert_str(start, tag);
-        clean.insert_str(start, "?tag=");
     }
     q
 }
@@ -518,27 +630,28 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
 /// Room for most clean links at once.
 const CLEAN_CAPACITY: usize = 80;
 
-fn classify_short(url: &Parts, short: &'static ShortHost) -> Link {
+fn classify_short<'a>(url: &Parts<'a>, short: &'static ShortHost, out: &mut String) -> Found<'a> {
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
     let asin = marketplace.and_then(|_| url.segments().next().and_then(Asin::parse));
-    let mut clean = String::with_capacity(CLEAN_CAPACITY);
-    clean.push_str("https://");
-    clean.push_str(short.host);
-    clean.push_str(url.path);
-    let q = read_query(url, Keep::AllButNoise, None, &mut clean);
-    Link {
+    let start = out.len();
+    out.reserve(CLEAN_CAPACITY);
+    out.push_str("https://");
+    out.push_str(short.host);
+    out.push_str(url.path);
+    let q = read_query(url, Keep::AllButNoise, None, out);
+    Found {
         kind: Kind::Short,
         marketplace,
         asin,
         tag: q.tag,
         subtag: q.subtag,
-        clean: Some(clean),
+        clean: Some(start..out.len()),
         problem: q.problem,
     }
 }
 
-fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
+fn classify_store<'a>(url: &Parts<'a>, m: &'static Marketplace, clean: &mut String) -> Found<'a> {
     // The path without empty segments, up to Amazon's `ref=` breadcrumb.
     let path = || {
         url.segments()
@@ -553,7 +666,8 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
         n += 1;
     }
     let segments = &head[..n];
-    let mut clean = String::with_capacity(CLEAN_CAPACITY);
+    let start = clean.len();
+    clean.reserve(CLEAN_CAPACITY);
     clean.push_str("https://www.");
     clean.push_str(m.domain);
     let product = find_product(segments);
@@ -561,7 +675,7 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
         Some(p) => {
             clean.push_str("/dp/");
             if let Some(asin) = &p.asin {
-                asin.push_to(&mut clean, p.asin_text);
+                asin.push_to(clean, p.asin_text);
             }
             Keep::Product
         }
@@ -582,33 +696,31 @@ fn classify_store(url: &Parts, m: &'static Marketplace) -> Link {
             Keep::AllButNoise
         }
     };
-    let q = read_query(
-        url,
-        keep,
-        product.as_ref().and_then(|p| p.path_tag),
-        &mut clean,
-    );
+    let q = read_query(url, keep, product.as_ref().and_then(|p| p.path_tag), clean);
     let Some(product) = product else {
-        return Link {
+        return Found {
             kind: page_kind(segments),
             marketplace: Some(m),
             asin: None,
             tag: q.tag,
             subtag: q.subtag,
-            clean: Some(clean),
+            clean: Some(start..clean.len()),
             problem: q.problem,
         };
     };
     let problem = q
         .problem
         .or(product.asin.is_none().then_some(Problem::InvalidAsin));
-    Link {
+    if product.asin.is_none() {
+        clean.truncate(start);
+    }
+    Found {
         kind: Kind::Product,
         marketplace: Some(m),
         asin: product.asin,
         tag: q.tag,
         subtag: q.subtag,
-        clean: product.asin.is_some().then_some(clean),
+        clean: product.asin.is_some().then_some(start..clean.len()),
         problem,
     }
 }
@@ -780,6 +892,12 @@ mod tests {
         #[test]
         fn find_byte_finds_the_first(b in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {
             prop_assert_eq!(find_byte(&b, byte), b.iter().position(|&c| c == byte));
+        }
+
+        /// `has_plus_or_percent` finds what `any` finds.
+        #[test]
+        fn plus_or_percent_is_found(b in proptest::collection::vec(prop_oneof![Just(b'+'), Just(b'%'), any::<u8>()], 0..40)) {
+            prop_assert_eq!(has_plus_or_percent(&b), b.iter().any(|&c| c == b'+' || c == b'%'));
         }
 
         /// The path and the query are split as `str::split` splits them.

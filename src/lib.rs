@@ -31,7 +31,7 @@ pub mod extract;
 mod wasm;
 
 pub use audit::{audit, verdict, Audit, Finding, Summary, Verdict};
-pub use classify::{classify, Classifier, Kind, Link, Problem};
+pub use classify::{classify, Classifier, Found, Kind, Link, Problem};
 pub use ids::{Asin, IdError, TrackingId};
 pub use links::{
     affiliate_link, coverage, format_links, generate, Coverage, CoverageRow, Format, GeneratedLink,

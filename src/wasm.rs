@@ -160,6 +160,8 @@ pub fn classify_batch(len: usize, count: usize, base: Option<String>) -> Vec<u32
         let c = crate::Classifier::new(base.as_deref());
         let text = &mut batch.text;
         text.clear();
+        // Each clean link is written here, then copied after the link's other fields.
+        let mut clean = String::new();
         let mut end = 0u32;
         let mut records = Vec::new();
         let mut lines = 0;
@@ -168,7 +170,8 @@ pub fn classify_batch(len: usize, count: usize, base: Option<String>) -> Vec<u32
             if i >= count {
                 break;
             }
-            let link = c.classify(line);
+            clean.clear();
+            let link = c.classify_into(line, &mut clean);
             if !link.is_amazon() {
                 continue;
             }
@@ -181,7 +184,7 @@ pub fn classify_batch(len: usize, count: usize, base: Option<String>) -> Vec<u32
                 link.asin.as_ref().map(|a| a.as_str()),
                 link.tag.as_deref(),
                 link.subtag.as_deref(),
-                link.clean.as_deref(),
+                link.clean.map(|at| &clean[at]),
             ];
             let present = fields
                 .iter()
