@@ -113,24 +113,23 @@ impl Link {
     }
 }
 
-/// A classified link whose text is not yet owned: what a [`Link`] holds, with the tag and
-/// subtag borrowed from the input where they need no decoding, and the clean link written to a
-/// buffer of the caller's. [`Classifier::classify_into`] gives it, so that a batch of links is
-/// classified without an allocation a link.
+/// A classified link with its clean link written to a buffer of the caller's: what a [`Link`]
+/// holds, given by [`Classifier::classify_into`] so that a batch of links is classified without
+/// allocating a clean link each.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found<'a> {
+pub struct Found {
     pub kind: Kind,
     pub marketplace: Option<&'static Marketplace>,
     pub asin: Option<Asin>,
-    pub tag: Option<Cow<'a, str>>,
-    pub subtag: Option<Cow<'a, str>>,
+    pub tag: Option<String>,
+    pub subtag: Option<String>,
     /// Where the clean link is in the buffer it was written to.
     pub clean: Option<Range<usize>>,
     pub problem: Option<Problem>,
 }
 
-impl Found<'_> {
-    const NOT_AMAZON: Found<'static> = Found {
+impl Found {
+    const NOT_AMAZON: Found = Found {
         kind: Kind::NotAmazon,
         marketplace: None,
         asin: None,
@@ -151,8 +150,8 @@ impl Found<'_> {
             kind: self.kind,
             marketplace: self.marketplace,
             asin: self.asin,
-            tag: owned(self.tag),
-            subtag: owned(self.subtag),
+            tag: self.tag,
+            subtag: self.subtag,
             clean: self.clean.map(|at| {
                 debug_assert_eq!(at.start, 0);
                 written.truncate(at.end);
@@ -161,21 +160,6 @@ impl Found<'_> {
             problem: self.problem,
         }
     }
-
-    /// The same, borrowing nothing from the input.
-    fn into_owned(self) -> Found<'static> {
-        Found {
-            tag: owned(self.tag).map(Cow::Owned),
-            subtag: owned(self.subtag).map(Cow::Owned),
-            ..self
-        }
-    }
-}
-
-/// `text.map(Cow::into_owned)`, written once for the four places that need it.
-#[inline(never)]
-fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
-    text.map(Cow::into_owned)
 }
 
 impl Serialize for Link {
@@ -248,7 +232,7 @@ impl Classifier {
     /// Classifies one string as [`Classifier::classify`] does, appending the clean link to
     /// `out` rather than allocating it, and borrowing the tag and subtag from `input` where they
     /// are written as they are: a batch of links is classified without an allocation a link.
-    pub fn classify_into<'a>(&'a self, input: &'a str, out: &mut String) -> Found<'a> {
+    pub fn classify_into(&self, input: &str, out: &mut String) -> Found {
         match fast::read(input, self.amazon_base_host.as_deref()) {
             fast::Fast::NotAmazon => return Found::NOT_AMAZON,
             fast::Fast::Amazon(parts, host) => return classify_host(&parts, host, out),
@@ -267,15 +251,16 @@ impl Classifier {
         self.reference_into(input, &mut clean).into_link(clean)
     }
 
-    fn reference_into(&self, input: &str, out: &mut String) -> Found<'static> {
+    fn reference_into(&self, input: &str, out: &mut String) -> Found {
         let parse = |input: &str| match &self.base {
             Some(base) => base.join(input),
             None => HttpUrl::parse(input),
         };
         let parsed = parse(input).or_else(|| ascii_host_form(input).and_then(|m| parse(&m)));
-        let found = parsed.as_ref().and_then(Parts::of).and_then(|url| {
-            match_host(url.host).map(|host| classify_host(&url, host, out).into_owned())
-        });
+        let found = parsed
+            .as_ref()
+            .and_then(Parts::of)
+            .and_then(|url| match_host(url.host).map(|host| classify_host(&url, host, out)));
         found.unwrap_or(Found::NOT_AMAZON)
     }
 }
@@ -522,7 +507,7 @@ fn form_reencode(out: &mut String, s: &str) {
     }
 }
 
-fn classify_host<'a>(url: &Parts<'a>, host: HostMatch, out: &mut String) -> Found<'a> {
+fn classify_host(url: &Parts, host: HostMatch, out: &mut String) -> Found {
     match host {
         HostMatch::Store(m) => classify_store(url, m, out),
         HostMatch::Short(s) => classify_short(url, s, out),
@@ -539,9 +524,9 @@ enum Keep {
 }
 
 /// The affiliate parameters of a query and what is wrong with them.
-struct Query<'a> {
-    tag: Option<Cow<'a, str>>,
-    subtag: Option<Cow<'a, str>>,
+struct Query {
+    tag: Option<String>,
+    subtag: Option<String>,
     problem: Option<Problem>,
 }
 
@@ -550,12 +535,7 @@ struct Query<'a> {
 ///
 /// `path_tag` is the tag of a legacy path (`/exec/obidos/ASIN/<asin>/<tag>`), used when the
 /// query has none; a different query tag beside it conflicts, as two query tags do.
-fn read_query<'a>(
-    url: &Parts<'a>,
-    keep: Keep,
-    path_tag: Option<&'a str>,
-    clean: &mut String,
-) -> Query<'a> {
+fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut String) -> Query {
     let mut q = Query {
         tag: None,
         subtag: None,
@@ -570,7 +550,7 @@ fn read_query<'a>(
             "tag" => {
                 let value = form_decode(value);
                 match &q.tag {
-                    None => q.tag = Some(value),
+                    None => q.tag = Some(value.into_owned()),
                     Some(first) if *first != value => q.problem = Some(Problem::ConflictingTags),
                     Some(_) => {}
                 }
@@ -578,7 +558,7 @@ fn read_query<'a>(
             }
             "ascsubtag" => {
                 if q.subtag.is_none() {
-                    q.subtag = Some(form_decode(value));
+                    q.subtag = Some(form_decode(value).into_owned());
                 }
                 true
             }
@@ -595,7 +575,7 @@ fn read_query<'a>(
         }
     }
     match (&q.tag, path_tag) {
-        (None, _) => q.tag = path_tag.map(Cow::Borrowed),
+        (None, _) => q.tag = path_tag.map(str::to_owned),
         (Some(tag), Some(path_tag)) if tag != path_tag => {
             q.problem = Some(Problem::ConflictingTags)
         }
@@ -630,7 +610,7 @@ fn tag_problem(tag: Option<&str>) -> Option<Problem> {
 /// Room for most clean links at once.
 const CLEAN_CAPACITY: usize = 80;
 
-fn classify_short<'a>(url: &Parts<'a>, short: &'static ShortHost, out: &mut String) -> Found<'a> {
+fn classify_short(url: &Parts, short: &'static ShortHost, out: &mut String) -> Found {
     let marketplace = short.marketplace.and_then(Marketplace::by_domain);
     // amzn.com/<ASIN> names its product; the other shorteners hide theirs.
     let asin = marketplace.and_then(|_| url.segments().next().and_then(Asin::parse));
@@ -651,7 +631,7 @@ fn classify_short<'a>(url: &Parts<'a>, short: &'static ShortHost, out: &mut Stri
     }
 }
 
-fn classify_store<'a>(url: &Parts<'a>, m: &'static Marketplace, clean: &mut String) -> Found<'a> {
+fn classify_store(url: &Parts, m: &'static Marketplace, clean: &mut String) -> Found {
     // The path without empty segments, up to Amazon's `ref=` breadcrumb.
     let path = || {
         url.segments()
