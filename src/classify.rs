@@ -541,6 +541,9 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         subtag: None,
         problem: None,
     };
+    if url.query.is_none() && path_tag.is_none() {
+        return q;
+    }
     // One pass: the affiliate parameters are read and the kept ones appended as they come.
     // Values are decoded only where they are read or kept.
     let start = clean.len();
