@@ -200,55 +200,54 @@ mod bytewise {
 /// register, on a `u64`): native builds' scan. The same sets as [`bytewise`]'s tables.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 mod swar {
-    /// A set of bytes: `plain` sets the high bit of each byte of a word that is in the set and
-    /// common; the set's other bytes, rare in links, `rare` tells one by one.
+    /// A set of bytes: `plain_ascii` sets the high bit of each byte of a word of ASCII bytes
+    /// (high bits clear) that is in the set and common; the set's other bytes, rare in links,
+    /// `rare` tells one by one.
     pub(super) struct ByteSet {
-        pub(super) plain: fn(u64) -> u64,
+        plain_ascii: fn(u64) -> u64,
         pub(super) rare: fn(u8) -> bool,
     }
 
     /// Host bytes that need no second look: letters but `z`, digits and dots.
     pub(super) const HOST: ByteSet = ByteSet {
-        plain: |w| {
-            ascii(w, |x| {
-                between(x, b'a', b'y') | between(x, b'0', b'9') | between(x, b'.', b'.')
-            })
-        },
+        plain_ascii: |x| between(x, b'a', b'y') | between(x, b'0', b'9') | between(x, b'.', b'.'),
         rare: |_| false,
     };
 
     /// Bytes of a path the parser copies unchanged and that need no second look: letters,
-    /// digits and `()*+,-/:;=&_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
+    /// digits and `&()*+,-/:;=_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
     /// segment).
     pub(super) const PATH: ByteSet = ByteSet {
-        plain: |w| {
-            ascii(w, |x| {
-                between(x | CASE, b'a', b'z')
-                    | between(x, b'(', b'-')
-                    | between(x, b'/', b';')
-                    | between(x, b'=', b'=')
-                    | between(x, b'&', b'&')
-                    | between(x, b'_', b'_')
-            })
-        },
+        plain_ascii: |x| letters_and(x, (b'(', b'-'), (b'/', b';'), (b'&', b'&')),
         rare: rare_plain,
     };
 
     /// Bytes of a query the parser copies unchanged: letters, digits and `%&()*+,-./:;=?_`, and
     /// the rare `!$@~`.
     pub(super) const QUERY: ByteSet = ByteSet {
-        plain: |w| {
-            ascii(w, |x| {
-                between(x | CASE, b'a', b'z')
-                    | between(x, b'%', b'&')
-                    | between(x, b'(', b';')
-                    | between(x, b'=', b'=')
-                    | between(x, b'?', b'?')
-                    | between(x, b'_', b'_')
-            })
-        },
+        plain_ascii: |x| letters_and(x, (b'%', b'&'), (b'(', b';'), (b'?', b'?')),
         rare: rare_plain,
     };
+
+    impl ByteSet {
+        /// The high bit of each byte of `w` that is in the set and common (never a byte that
+        /// is not ASCII).
+        #[inline(always)]
+        pub(super) fn plain(&self, w: u64) -> u64 {
+            (self.plain_ascii)(w & !HIGH) & !w & HIGH
+        }
+    }
+
+    /// Letters (either case), `=`, `_` and the bytes of three ranges `lo..=hi`, eight bytes of
+    /// `x` at once: what the path and query sets test so.
+    fn letters_and(x: u64, a: (u8, u8), b: (u8, u8), c: (u8, u8)) -> u64 {
+        between(x | CASE, b'a', b'z')
+            | between(x, a.0, a.1)
+            | between(x, b.0, b.1)
+            | between(x, b'=', b'=')
+            | between(x, c.0, c.1)
+            | between(x, b'_', b'_')
+    }
 
     /// The bytes of the path and query sets that the word tests leave to a look of their own.
     fn rare_plain(c: u8) -> bool {
@@ -261,7 +260,7 @@ mod swar {
     #[inline(always)]
     pub(super) fn skip(b: &[u8], mut at: usize, set: &ByteSet) -> usize {
         loop {
-            let stops = !(set.plain)(word(b, at)) & HIGH;
+            let stops = !set.plain(word(b, at)) & HIGH;
             if stops == 0 {
                 at += 8;
                 continue;
@@ -312,12 +311,6 @@ mod swar {
     fn at_least(x: u64, n: u8) -> u64 {
         x.wrapping_add(ONES * (128 - u64::from(n))) & HIGH
     }
-
-    /// The bytes of `w` (in high bits) for which `f` holds of their low seven bits, if they
-    /// are ASCII.
-    fn ascii(w: u64, f: impl Fn(u64) -> u64) -> u64 {
-        f(w & !HIGH) & !w & HIGH
-    }
 }
 
 #[cfg(test)]
@@ -346,7 +339,7 @@ mod tests {
                         let mut bytes = [fill; 8];
                         bytes[place] = c;
                         let passed =
-                            (set.plain)(u64::from_le_bytes(bytes)) >> (place * 8 + 7) & 1 == 1;
+                            set.plain(u64::from_le_bytes(bytes)) >> (place * 8 + 7) & 1 == 1;
                         let rare = (set.rare)(c);
                         assert_eq!(passed || rare, table[usize::from(c)], "{c:#x} at {place}");
                         assert!(!(passed && rare), "{c:#x} is passed twice");
