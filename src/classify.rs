@@ -251,6 +251,7 @@ impl Classifier {
         self.reference_into(input, &mut clean).into_link(clean)
     }
 
+    #[inline(never)]
     fn reference_into(&self, input: &str, out: &mut String) -> Found {
         let parse = |input: &str| match &self.base {
             Some(base) => base.join(input),
@@ -430,22 +431,30 @@ fn has_plus_or_percent(b: &[u8]) -> bool {
 }
 
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
-/// escapes, invalid UTF-8 replaced); borrowed when there is nothing to decode.
+/// escapes, invalid UTF-8 replaced); borrowed when there is nothing to decode, which natively is
+/// told inline, eight bytes at a time (in the .wasm, built for size, a byte at a time).
+#[cfg_attr(not(target_arch = "wasm32"), inline)]
 fn form_decode(s: &str) -> Cow<'_, str> {
-    // Eight bytes at a time natively, one at a time in the .wasm (built for size).
     let plain = if cfg!(target_arch = "wasm32") {
         !s.bytes().any(|b| b == b'+' || b == b'%')
     } else {
         !has_plus_or_percent(s.as_bytes())
     };
     if plain {
-        return Cow::Borrowed(s);
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(form_decode_escaped(s))
     }
+}
+
+/// [`form_decode`] of a text with something to decode.
+#[cold]
+fn form_decode_escaped(s: &str) -> String {
     let spaced: Vec<u8> = s
         .bytes()
         .map(|b| if b == b'+' { b' ' } else { b })
         .collect();
-    Cow::Owned(String::from_utf8_lossy(&percent_decode(&spaced)).into_owned())
+    String::from_utf8_lossy(&percent_decode(&spaced)).into_owned()
 }
 
 /// Appends `s` to `out` as `form_urlencoded::Serializer` writes it: ASCII letters, digits and
