@@ -148,8 +148,7 @@ fn main() {
     let (amazon, other) = (amazon.join("\n"), other.join("\n"));
     let (amazon, other): (Vec<&str>, Vec<&str>) =
         (amazon.split('\n').collect(), other.split('\n').collect());
-    // As classifyBatch classifies: the clean links written to one buffer, tags borrowed from the
-    // input; no allocation a link.
+    // As classifyBatch classifies: the clean links written to one buffer, reused.
     let run = |links: &[&str]| {
         let mut clean = String::new();
         time(links, |l| {

@@ -230,8 +230,8 @@ impl Classifier {
     }
 
     /// Classifies one string as [`Classifier::classify`] does, appending the clean link to
-    /// `out` rather than allocating it, and borrowing the tag and subtag from `input` where they
-    /// are written as they are: a batch of links is classified without an allocation a link.
+    /// `out` rather than allocating it: a batch of links is classified with one buffer for all
+    /// their clean links (`Found::clean` says where each is).
     pub fn classify_into(&self, input: &str, out: &mut String) -> Found {
         match fast::read(input, self.amazon_base_host.as_deref()) {
             fast::Fast::NotAmazon => return Found::NOT_AMAZON,
@@ -251,7 +251,7 @@ impl Classifier {
         self.reference_into(input, &mut clean).into_link(clean)
     }
 
-    #[inline(never)]
+    /// [`Classifier::classify_reference`], the clean link appended to `out`.
     fn reference_into(&self, input: &str, out: &mut String) -> Found {
         let parse = |input: &str| match &self.base {
             Some(base) => base.join(input),
