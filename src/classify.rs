@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::clean::{is_noise, is_ref_segment};
 use crate::http_url::{hex_byte, percent_decode, push_escape, HttpUrl};
-use crate::ids::{Asin, TrackingId};
+use crate::ids::{all_words, Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 
 mod fast;
@@ -405,7 +405,8 @@ fn word_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(word))
 }
 
-/// Where the first `byte` of `b` is: eight bytes to a test.
+/// Where the first `byte` of `b` is: eight bytes to a test, the last eight (overlapping those
+/// before, which hold no `byte`) too.
 fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
     let mut at = 0;
     while let Some(word) = word_at(b, at) {
@@ -415,19 +416,20 @@ fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
         }
         at += 8;
     }
+    if at == b.len() {
+        return None;
+    }
+    if let Some(last) = b.len().checked_sub(8) {
+        // The bytes before `at` match nothing, so no flag falls among them.
+        let found = bytes_equal(word_at(b, last)?, byte);
+        return (found != 0).then(|| last + found.trailing_zeros() as usize / 8);
+    }
     b[at..].iter().position(|&c| c == byte).map(|i| at + i)
 }
 
 /// Whether `b` holds a `+` or a `%`: eight bytes to a test.
 fn has_plus_or_percent(b: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(word) = word_at(b, at) {
-        if bytes_equal(word, b'+') | bytes_equal(word, b'%') != 0 {
-            return true;
-        }
-        at += 8;
-    }
-    b[at..].iter().any(|&c| c == b'+' || c == b'%')
+    !all_words(b, |w| bytes_equal(w, b'+') | bytes_equal(w, b'%') == 0)
 }
 
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
@@ -587,14 +589,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         }
     }
     match (&q.tag, path_tag) {
+        // No tag in the query, so no problem yet; a path tag is a valid tracking ID
+        // (`find_product` checked it) and is not checked again.
         (None, _) => q.tag = path_tag.map(str::to_owned),
         (Some(tag), Some(path_tag)) if tag != path_tag => {
             q.problem = Some(Problem::ConflictingTags)
         }
+        _ if q.problem.is_none() => q.problem = tag_problem(q.tag.as_deref()),
         _ => {}
-    }
-    if q.problem.is_none() {
-        q.problem = tag_problem(q.tag.as_deref());
     }
     // A product link's tag comes first. Written as it is: a valid tracking ID (no problem) has
     // only bytes that `form_encode` keeps.
@@ -878,6 +880,28 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use url::form_urlencoded;
+
+    /// The word tests find what the byte loops find, for every byte in every place of texts of
+    /// every length up to 20, after a match or not.
+    #[test]
+    fn word_tests_find_what_byte_loops_find() {
+        for len in 1..=20 {
+            for place in 0..len {
+                for byte in 0..=255u8 {
+                    for before in [b'a', b'/', b'/' ^ 1] {
+                        let mut b = vec![before; len];
+                        b[place] = byte;
+                        for sought in [b'/', b'&', b'='] {
+                            let first = b.iter().position(|&c| c == sought);
+                            assert_eq!(find_byte(&b, sought), first, "{b:?} {sought}");
+                        }
+                        let any = b.iter().any(|&c| c == b'+' || c == b'%');
+                        assert_eq!(has_plus_or_percent(&b), any, "{b:?}");
+                    }
+                }
+            }
+        }
+    }
 
     proptest! {
         /// `find_byte` finds what `position` finds.
