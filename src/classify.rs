@@ -562,7 +562,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     // Values are decoded only where they are read or kept.
     let start = clean.len();
     for (name, value) in url.raw_pairs() {
-        let name = form_decode(name);
+        // A product link reads and keeps only `tag`, `ascsubtag`, `th` and `psc`: a name that
+        // starts with another byte (and not with an escape) is none of them, decoded or not.
+        let name = match (keep, name.as_bytes().first()) {
+            (Keep::AllButNoise, _) | (Keep::Product, Some(b't' | b'a' | b'p' | b'%')) => {
+                form_decode(name)
+            }
+            (Keep::Product, _) => continue,
+        };
         let keeps = match &*name {
             "tag" => {
                 let value = form_decode(value);
