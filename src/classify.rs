@@ -564,12 +564,15 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     for (name, value) in url.raw_pairs() {
         // A product link reads and keeps only `tag`, `ascsubtag`, `th` and `psc`: a name that
         // starts with another byte (and not with an escape) is none of them, decoded or not.
-        let name = match (keep, name.as_bytes().first()) {
-            (Keep::AllButNoise, _) | (Keep::Product, Some(b't' | b'a' | b'p' | b'%')) => {
-                form_decode(name)
-            }
-            (Keep::Product, _) => continue,
+        // Natively: the .wasm, built for size, decodes every name.
+        let read = match (keep, name.as_bytes().first()) {
+            (Keep::AllButNoise, _) | (Keep::Product, Some(b't' | b'a' | b'p' | b'%')) => true,
+            (Keep::Product, _) => cfg!(target_arch = "wasm32"),
         };
+        if !read {
+            continue;
+        }
+        let name = form_decode(name);
         let keeps = match &*name {
             "tag" => {
                 let value = form_decode(value);
@@ -690,9 +693,20 @@ fn classify_store(url: &Parts, m: &'static Marketplace, clean: &mut String) -> F
             } else {
                 Some(path().skip(n))
             };
-            for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
-                clean.push('/');
-                clean.push_str(s);
+            // Natively the path is copied at once when it is written so already.
+            let span = if cfg!(target_arch = "wasm32") || rest.is_some() {
+                None
+            } else {
+                contiguous(url.path, segments)
+            };
+            match span {
+                Some(span) => clean.push_str(span),
+                None => {
+                    for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
+                        clean.push('/');
+                        clean.push_str(s);
+                    }
+                }
             }
             if segments.is_empty() {
                 clean.push('/');
@@ -727,6 +741,17 @@ fn classify_store(url: &Parts, m: &'static Marketplace, clean: &mut String) -> F
         clean: product.asin.is_some().then_some(start..clean.len()),
         problem,
     }
+}
+
+/// The part of `path` from the `/` before the first of `segments` (slices of it) to the end of
+/// the last, when it holds nothing but them, one `/` before each: what writing each segment
+/// after a `/` writes. `None` when an empty segment lies between them, or there is none.
+fn contiguous<'a>(path: &'a str, segments: &[&str]) -> Option<&'a str> {
+    let (first, last) = (segments.first()?, segments.last()?);
+    let at = |s: &str| (s.as_ptr() as usize).wrapping_sub(path.as_ptr() as usize);
+    let (start, end) = (at(first).checked_sub(1)?, at(last) + last.len());
+    let written: usize = segments.iter().map(|s| s.len() + 1).sum();
+    path.get(start..end).filter(|span| span.len() == written)
 }
 
 struct ProductPath<'a> {
@@ -914,6 +939,24 @@ mod tests {
     }
 
     proptest! {
+        /// A path's segments are written at once exactly when writing them one by one writes
+        /// the same.
+        #[test]
+        fn contiguous_segments_are_the_path_as_written(path in "/[a/]{0,12}", skip in 0..3usize) {
+            let parts = Parts { host: "www.amazon.com", path: &path, query: None };
+            let segments: Vec<&str> = parts.segments().skip(skip).filter(|s| !s.is_empty()).collect();
+            let mut one_by_one = String::new();
+            for s in &segments {
+                one_by_one.push('/');
+                one_by_one.push_str(s);
+            }
+            match contiguous(&path, &segments) {
+                Some(span) => prop_assert_eq!(span, one_by_one),
+                // Without empty segments, the segments are always contiguous.
+                None => prop_assert!(segments.is_empty() || path.contains("//")),
+            }
+        }
+
         /// `find_byte` finds what `position` finds.
         #[test]
         fn find_byte_finds_the_first(b in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {
