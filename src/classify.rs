@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::clean::{is_noise, is_ref_segment};
 use crate::http_url::{hex_byte, percent_decode, push_escape, HttpUrl};
-use crate::ids::{Asin, TrackingId};
+use crate::ids::{all_words, Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
 
 mod fast;
@@ -405,7 +405,8 @@ fn word_at(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(word))
 }
 
-/// Where the first `byte` of `b` is: eight bytes to a test.
+/// Where the first `byte` of `b` is: eight bytes to a test, natively the last eight (overlapping
+/// those before, which hold no `byte`) too.
 fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
     let mut at = 0;
     while let Some(word) = word_at(b, at) {
@@ -415,19 +416,23 @@ fn find_byte(b: &[u8], byte: u8) -> Option<usize> {
         }
         at += 8;
     }
+    // Natively; the .wasm, built for size, keeps the byte loop alone.
+    if !cfg!(target_arch = "wasm32") {
+        if at == b.len() {
+            return None;
+        }
+        if let Some(last) = b.len().checked_sub(8) {
+            // The bytes before `at` match nothing, so no flag falls among them.
+            let found = bytes_equal(word_at(b, last)?, byte);
+            return (found != 0).then(|| last + found.trailing_zeros() as usize / 8);
+        }
+    }
     b[at..].iter().position(|&c| c == byte).map(|i| at + i)
 }
 
 /// Whether `b` holds a `+` or a `%`: eight bytes to a test.
 fn has_plus_or_percent(b: &[u8]) -> bool {
-    let mut at = 0;
-    while let Some(word) = word_at(b, at) {
-        if bytes_equal(word, b'+') | bytes_equal(word, b'%') != 0 {
-            return true;
-        }
-        at += 8;
-    }
-    b[at..].iter().any(|&c| c == b'+' || c == b'%')
+    !all_words(b, |w| bytes_equal(w, b'+') | bytes_equal(w, b'%') == 0)
 }
 
 /// A query's name or value decoded as `Url::query_pairs` decodes it (`+` is a space, percent
@@ -557,6 +562,16 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
     // Values are decoded only where they are read or kept.
     let start = clean.len();
     for (name, value) in url.raw_pairs() {
+        // A product link reads and keeps only `tag`, `ascsubtag`, `th` and `psc`: a name that
+        // starts with another byte (and not with an escape) is none of them, decoded or not.
+        // Natively: the .wasm, built for size, decodes every name.
+        let read = match (keep, name.as_bytes().first()) {
+            (Keep::AllButNoise, _) | (Keep::Product, Some(b't' | b'a' | b'p' | b'%')) => true,
+            (Keep::Product, _) => cfg!(target_arch = "wasm32"),
+        };
+        if !read {
+            continue;
+        }
         let name = form_decode(name);
         let keeps = match &*name {
             "tag" => {
@@ -587,14 +602,14 @@ fn read_query(url: &Parts, keep: Keep, path_tag: Option<&str>, clean: &mut Strin
         }
     }
     match (&q.tag, path_tag) {
+        // No tag in the query, so no problem yet; a path tag is a valid tracking ID
+        // (`find_product` checked it) and is not checked again.
         (None, _) => q.tag = path_tag.map(str::to_owned),
         (Some(tag), Some(path_tag)) if tag != path_tag => {
             q.problem = Some(Problem::ConflictingTags)
         }
+        _ if q.problem.is_none() => q.problem = tag_problem(q.tag.as_deref()),
         _ => {}
-    }
-    if q.problem.is_none() {
-        q.problem = tag_problem(q.tag.as_deref());
     }
     // A product link's tag comes first. Written as it is: a valid tracking ID (no problem) has
     // only bytes that `form_encode` keeps.
@@ -678,9 +693,20 @@ fn classify_store(url: &Parts, m: &'static Marketplace, clean: &mut String) -> F
             } else {
                 Some(path().skip(n))
             };
-            for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
-                clean.push('/');
-                clean.push_str(s);
+            // Natively the path is copied at once when it is written so already.
+            let span = if cfg!(target_arch = "wasm32") || rest.is_some() {
+                None
+            } else {
+                contiguous(url.path, segments)
+            };
+            match span {
+                Some(span) => clean.push_str(span),
+                None => {
+                    for s in segments.iter().copied().chain(rest.into_iter().flatten()) {
+                        clean.push('/');
+                        clean.push_str(s);
+                    }
+                }
             }
             if segments.is_empty() {
                 clean.push('/');
@@ -715,6 +741,17 @@ fn classify_store(url: &Parts, m: &'static Marketplace, clean: &mut String) -> F
         clean: product.asin.is_some().then_some(start..clean.len()),
         problem,
     }
+}
+
+/// The part of `path` from the `/` before the first of `segments` (slices of it) to the end of
+/// the last, when it holds nothing but them, one `/` before each: what writing each segment
+/// after a `/` writes. `None` when an empty segment lies between them, or there is none.
+fn contiguous<'a>(path: &'a str, segments: &[&str]) -> Option<&'a str> {
+    let (first, last) = (segments.first()?, segments.last()?);
+    let at = |s: &str| (s.as_ptr() as usize).wrapping_sub(path.as_ptr() as usize);
+    let (start, end) = (at(first).checked_sub(1)?, at(last) + last.len());
+    let written: usize = segments.iter().map(|s| s.len() + 1).sum();
+    path.get(start..end).filter(|span| span.len() == written)
 }
 
 struct ProductPath<'a> {
@@ -879,7 +916,47 @@ mod tests {
     use proptest::prelude::*;
     use url::form_urlencoded;
 
+    /// The word tests find what the byte loops find, for every byte in every place of texts of
+    /// every length up to 20, after a match or not.
+    #[test]
+    fn word_tests_find_what_byte_loops_find() {
+        for len in 1..=20 {
+            for place in 0..len {
+                for byte in 0..=255u8 {
+                    for before in [b'a', b'/', b'/' ^ 1] {
+                        let mut b = vec![before; len];
+                        b[place] = byte;
+                        for sought in [b'/', b'&', b'='] {
+                            let first = b.iter().position(|&c| c == sought);
+                            assert_eq!(find_byte(&b, sought), first, "{b:?} {sought}");
+                        }
+                        let any = b.iter().any(|&c| c == b'+' || c == b'%');
+                        assert_eq!(has_plus_or_percent(&b), any, "{b:?}");
+                    }
+                }
+            }
+        }
+    }
+
     proptest! {
+        /// A path's segments are written at once exactly when writing them one by one writes
+        /// the same.
+        #[test]
+        fn contiguous_segments_are_the_path_as_written(path in "/[a/]{0,12}", skip in 0..3usize) {
+            let parts = Parts { host: "www.amazon.com", path: &path, query: None };
+            let segments: Vec<&str> = parts.segments().skip(skip).filter(|s| !s.is_empty()).collect();
+            let mut one_by_one = String::new();
+            for s in &segments {
+                one_by_one.push('/');
+                one_by_one.push_str(s);
+            }
+            match contiguous(&path, &segments) {
+                Some(span) => prop_assert_eq!(span, one_by_one),
+                // Without empty segments, the segments are always contiguous.
+                None => prop_assert!(segments.is_empty() || path.contains("//")),
+            }
+        }
+
         /// `find_byte` finds what `position` finds.
         #[test]
         fn find_byte_finds_the_first(b in proptest::collection::vec(any::<u8>(), 0..40), byte in any::<u8>()) {

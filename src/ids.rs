@@ -102,11 +102,8 @@ fn is_id_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-/// Whether every byte of `chunk` (at most eight) [`is_id_byte`], tested together.
-fn id_chars(chunk: &[u8]) -> bool {
-    let mut word = [b'a'; 8];
-    word[..chunk.len()].copy_from_slice(chunk);
-    let w = u64::from_le_bytes(word);
+/// Whether every byte of `w` [`is_id_byte`], tested together.
+fn id_word(w: u64) -> bool {
     if w & HIGH != 0 {
         return false;
     }
@@ -116,6 +113,42 @@ fn id_chars(chunk: &[u8]) -> bool {
         | bytes_in(w, b'-', b'-')
         | bytes_in(w, b'_', b'_');
     allowed == HIGH
+}
+
+/// Whether `test` holds for each of some words that together hold every byte of `b` and no
+/// other (some bytes twice): eight bytes at a time, the last word overlapping the one before;
+/// a shorter `b` read as two overlapping halves (or quarters), without a byte loop or a copy.
+/// For tests of each byte alone (whether any is `%`, whether all are letters …).
+pub(crate) fn all_words(b: &[u8], mut test: impl FnMut(u64) -> bool) -> bool {
+    let n = b.len();
+    let word = |at: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            if !test(word(at)) {
+                return false;
+            }
+            at += 8;
+        }
+        return test(word(n - 8));
+    }
+    let half = |at: usize| {
+        let mut w = [0; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let quarter = |at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    let w = match n {
+        4.. => half(0) | half(n - 4) << 32,
+        2.. => (quarter(0) | quarter(n - 2) << 16) * (1 << 32 | 1),
+        1 => u64::from(b[0]) * u64::from_le_bytes([1; 8]),
+        0 => return true,
+    };
+    test(w)
 }
 
 fn is_isbn10(d: &[u8; 10]) -> bool {
@@ -180,7 +213,7 @@ impl TrackingId {
         let valid = if cfg!(target_arch = "wasm32") {
             s.bytes().all(is_id_byte)
         } else {
-            s.as_bytes().chunks(8).all(id_chars)
+            all_words(s.as_bytes(), id_word)
         };
         if !valid {
             return Err(IdError::Characters);
@@ -295,9 +328,28 @@ mod tests {
                     let mut b = vec![b'a'; len];
                     b[place] = byte;
                     let one_by_one = b.iter().copied().all(is_id_byte);
-                    assert_eq!(b.chunks(8).all(id_chars), one_by_one, "{b:?}");
+                    assert_eq!(all_words(&b, id_word), one_by_one, "{b:?}");
                 }
             }
+        }
+    }
+
+    /// The words cover every byte of the text and hold no other, at every length.
+    #[test]
+    fn words_hold_every_byte_and_no_other() {
+        for len in 0..=25u8 {
+            let b: Vec<u8> = (1..=len).collect();
+            let mut seen = 0u32;
+            let all = all_words(&b, |w| {
+                for byte in w.to_le_bytes() {
+                    assert!(b.contains(&byte), "{byte} of {w:x} in {b:?}");
+                    seen |= 1 << byte;
+                }
+                true
+            });
+            assert!(all);
+            assert_eq!(seen, b.iter().fold(0, |s, &byte| s | 1 << byte), "{b:?}");
+            assert!(len == 0 || !all_words(&b, |_| false));
         }
     }
 
