@@ -8,8 +8,9 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::clean::{is_noise, is_ref_segment};
 use crate::http_url::{hex_byte, percent_decode, push_escape, HttpUrl};
-use crate::ids::{all_words, Asin, TrackingId};
+use crate::ids::{Asin, TrackingId};
 use crate::marketplace::{match_host, HostMatch, Marketplace, ShortHost};
+use crate::words::{all_words, bytes_equal, word_at};
 
 mod fast;
 
@@ -386,23 +387,6 @@ impl<'a> Iterator for Split<'a> {
             }
         }
     }
-}
-
-const ONES: u64 = u64::from_le_bytes([1; 8]);
-
-/// The high bit set in the bytes of `word` that are `byte` (and perhaps in a byte after one
-/// that is: the lowest flag is always the first match), none when no byte is.
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    x.wrapping_sub(ONES) & !x & ONES << 7
-}
-
-/// The eight bytes of `b` from `at` on as a word, when there are eight.
-fn word_at(b: &[u8], at: usize) -> Option<u64> {
-    let chunk = b.get(at..at + 8)?;
-    let mut word = [0; 8];
-    word.copy_from_slice(chunk);
-    Some(u64::from_le_bytes(word))
 }
 
 /// Where the first `byte` of `b` is: eight bytes to a test, natively the last eight (overlapping

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 
 use crate::marketplace::Marketplace;
+use crate::words::{all_words, bytes_in, HIGH};
 
 /// An Amazon Standard Identification Number: `B` followed by nine letters or digits, or an
 /// ISBN-10 (nine digits and a check digit that may be `X`). Always upper-case.
@@ -84,19 +85,6 @@ impl Asin {
     }
 }
 
-/// The high bit of each byte of a word.
-const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The high bit set in each byte of `w` that is in `lo..=hi`, the others clear; every byte of
-/// `w` must be ASCII (no byte sum then carries into the next byte; otherwise the result means
-/// nothing).
-const fn bytes_in(w: u64, lo: u8, hi: u8) -> u64 {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    let at_least_lo = w.wrapping_add(ONES * (0x80 - lo as u64));
-    let above_hi = w.wrapping_add(ONES * (0x7f - hi as u64));
-    at_least_lo & !above_hi & HIGH
-}
-
 /// Whether `b` may be in a tracking ID: an ASCII letter or digit, `-` or `_`.
 fn is_id_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
@@ -113,42 +101,6 @@ fn id_word(w: u64) -> bool {
         | bytes_in(w, b'-', b'-')
         | bytes_in(w, b'_', b'_');
     allowed == HIGH
-}
-
-/// Whether `test` holds for each of some words that together hold every byte of `b` and no
-/// other (some bytes twice): eight bytes at a time, the last word overlapping the one before;
-/// a shorter `b` read as two overlapping halves (or quarters), without a byte loop or a copy.
-/// For tests of each byte alone (whether any is `%`, whether all are letters …).
-pub(crate) fn all_words(b: &[u8], mut test: impl FnMut(u64) -> bool) -> bool {
-    let n = b.len();
-    let word = |at: usize| {
-        let mut w = [0; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    if n >= 8 {
-        let mut at = 0;
-        while at + 8 < n {
-            if !test(word(at)) {
-                return false;
-            }
-            at += 8;
-        }
-        return test(word(n - 8));
-    }
-    let half = |at: usize| {
-        let mut w = [0; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u64::from(u32::from_le_bytes(w))
-    };
-    let quarter = |at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
-    let w = match n {
-        4.. => half(0) | half(n - 4) << 32,
-        2.. => (quarter(0) | quarter(n - 2) << 16) * (1 << 32 | 1),
-        1 => u64::from(b[0]) * u64::from_le_bytes([1; 8]),
-        0 => return true,
-    };
-    test(w)
 }
 
 fn is_isbn10(d: &[u8; 10]) -> bool {
@@ -331,25 +283,6 @@ mod tests {
                     assert_eq!(all_words(&b, id_word), one_by_one, "{b:?}");
                 }
             }
-        }
-    }
-
-    /// The words cover every byte of the text and hold no other, at every length.
-    #[test]
-    fn words_hold_every_byte_and_no_other() {
-        for len in 0..=25u8 {
-            let b: Vec<u8> = (1..=len).collect();
-            let mut seen = 0u32;
-            let all = all_words(&b, |w| {
-                for byte in w.to_le_bytes() {
-                    assert!(b.contains(&byte), "{byte} of {w:x} in {b:?}");
-                    seen |= 1 << byte;
-                }
-                true
-            });
-            assert!(all);
-            assert_eq!(seen, b.iter().fold(0, |s, &byte| s | 1 << byte), "{b:?}");
-            assert!(len == 0 || !all_words(&b, |_| false));
         }
     }
 

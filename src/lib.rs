@@ -22,6 +22,7 @@ pub mod links;
 pub mod marketplace;
 pub mod profile;
 pub mod qr;
+mod words;
 
 #[cfg(feature = "extract")]
 pub mod extract;

@@ -200,6 +200,8 @@ mod bytewise {
 /// register, on a `u64`): native builds' scan. The same sets as [`bytewise`]'s tables.
 #[cfg(any(test, not(target_arch = "wasm32")))]
 mod swar {
+    use crate::words::{bytes_in, HIGH, ONES};
+
     /// A set of bytes: `plain_ascii` sets the high bit of each byte of a word of ASCII bytes
     /// (high bits clear) that is in the set and common; the set's other bytes, rare in links,
     /// `rare` tells one by one.
@@ -210,7 +212,9 @@ mod swar {
 
     /// Host bytes that need no second look: letters but `z`, digits and dots.
     pub(super) const HOST: ByteSet = ByteSet {
-        plain_ascii: |x| between(x, b'a', b'y') | between(x, b'0', b'9') | between(x, b'.', b'.'),
+        plain_ascii: |x| {
+            bytes_in(x, b'a', b'y') | bytes_in(x, b'0', b'9') | bytes_in(x, b'.', b'.')
+        },
         rare: |_| false,
     };
 
@@ -241,12 +245,12 @@ mod swar {
     /// Letters (either case), `=`, `_` and the bytes of three ranges `lo..=hi`, eight bytes of
     /// `x` at once: what the path and query sets test so.
     fn letters_and(x: u64, a: (u8, u8), b: (u8, u8), c: (u8, u8)) -> u64 {
-        between(x | CASE, b'a', b'z')
-            | between(x, a.0, a.1)
-            | between(x, b.0, b.1)
-            | between(x, b'=', b'=')
-            | between(x, c.0, c.1)
-            | between(x, b'_', b'_')
+        bytes_in(x | CASE, b'a', b'z')
+            | bytes_in(x, a.0, a.1)
+            | bytes_in(x, b.0, b.1)
+            | bytes_in(x, b'=', b'=')
+            | bytes_in(x, c.0, c.1)
+            | bytes_in(x, b'_', b'_')
     }
 
     /// The bytes of the path and query sets that the word tests leave to a look of their own.
@@ -296,23 +300,8 @@ mod swar {
         }
     }
 
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES << 7;
     /// The bit that tells lower-case ASCII letters from upper-case ones, in every byte.
     const CASE: u64 = ONES * 0x20;
-
-    /// The high bit of each byte of `x` (ASCII bytes: high bits clear) where the byte is in
-    /// `lo..=hi` (`hi` ASCII).
-    fn between(x: u64, lo: u8, hi: u8) -> u64 {
-        at_least(x, lo) & !at_least(x, hi + 1)
-    }
-
-    /// The high bit of each byte of `x` (ASCII bytes) where the byte is at least `n`
-    /// (1..=128): compared by adding `0x80 - n` to it, which sets the high bit from `n` on;
-    /// below 0x80 plus at most 0x7f, no sum carries into the next byte.
-    fn at_least(x: u64, n: u8) -> u64 {
-        x.wrapping_add(ONES * (128 - u64::from(n))) & HIGH
-    }
 }
 
 #[cfg(test)]
