@@ -132,13 +132,16 @@ fn plain_host_end(after: &[u8]) -> Option<(usize, bool)> {
 
 /// How the fast path looks at bytes. WebAssembly is built for size and native code for speed,
 /// so each build has its own: the wasm32 build looks bytes up one by one in 256-entry tables
-/// ([`bytewise`]); native builds test eight bytes at once ([`swar`]). With the store-key
-/// perfect hash of `match_host`, the native way took `linkscope-bench` from 7.7 to 8.7 M
-/// links/s (2026-11-23), and would add about 0.5 KB to the gzipped wasm, whose size budget has
-/// no room for it. The native tests check both against each other.
+/// ([`bytewise`]); x86_64 builds test sixteen bytes at once with SSE2 ([`sse2`]), other native
+/// builds eight on a `u64` ([`swar`]). With the store-key perfect hash of `match_host`, eight
+/// at once took `linkscope-bench` from 7.7 to 8.7 M links/s, sixteen from 9.9 to 10.9 (2026-11);
+/// in the wasm they would cost about 0.5 KB gzipped, which its size budget has no room for. The
+/// native tests check each against the tables.
 #[cfg(target_arch = "wasm32")]
 use bytewise as scan;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(target_arch = "x86_64")]
+use sse2 as scan;
+#[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
 use swar as scan;
 
 /// The byte sets of the fast path as tables, a byte at a time: the sets' definition, and the
@@ -198,13 +201,14 @@ mod bytewise {
 
 /// The byte sets of the fast path as tests of eight bytes at once (SWAR: SIMD within a
 /// register, on a `u64`): native builds' scan. The same sets as [`bytewise`]'s tables.
-#[cfg(any(test, not(target_arch = "wasm32")))]
+#[cfg(any(test, not(any(target_arch = "wasm32", target_arch = "x86_64"))))]
 mod swar {
-    use crate::words::{bytes_in, HIGH, ONES};
+    use crate::words::{bytes_in, word, HIGH, ONES};
 
     /// A set of bytes: `plain_ascii` sets the high bit of each byte of a word of ASCII bytes
     /// (high bits clear) that is in the set and common; the set's other bytes, rare in links,
     /// `rare` tells one by one.
+    #[derive(Debug)]
     pub(super) struct ByteSet {
         plain_ascii: fn(u64) -> u64,
         pub(super) rare: fn(u8) -> bool,
@@ -279,29 +283,89 @@ mod swar {
         }
     }
 
-    /// The eight bytes of `b` from `at` on as a number, the first lowest; 0 past the end. Read
-    /// with one load where `b` has eight bytes: the end of a link is read as its last eight
-    /// bytes, shifted (bytes stored one by one and read back as a word would stall the
-    /// processor).
-    pub(super) fn word(b: &[u8], at: usize) -> u64 {
-        let load = |chunk: &[u8]| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            u64::from_le_bytes(w)
-        };
-        if let Some(chunk) = b.get(at..at + 8) {
-            return load(chunk);
-        }
-        let rest = b.len().saturating_sub(at);
-        match b.len().checked_sub(8) {
-            _ if rest == 0 => 0,
-            Some(last) => load(&b[last..]) >> (8 * (8 - rest)),
-            None => b[at..].iter().rev().fold(0, |w, &c| w << 8 | u64::from(c)),
+    /// The bit that tells lower-case ASCII letters from upper-case ones, in every byte.
+    const CASE: u64 = ONES * 0x20;
+}
+
+/// The byte sets of the fast path as tests of sixteen bytes at once with SSE2, which every
+/// x86_64 processor has: x86_64 builds' scan. The same sets as [`bytewise`]'s tables.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use crate::words::sse2::{flags, Bytes, Flags};
+
+    /// A set of bytes: `plain` flags those that are common, and `rare` tells the others (rare
+    /// in links) one by one.
+    #[derive(Debug)]
+    pub(super) struct ByteSet {
+        plain: fn(Bytes) -> Flags,
+        pub(super) rare: fn(u8) -> bool,
+    }
+
+    /// Host bytes that need no second look: letters but `z`, digits and dots.
+    pub(super) const HOST: ByteSet = ByteSet {
+        plain: |v| v.within(b'a', b'y') | v.within(b'0', b'9') | v.equal(b'.'),
+        rare: |_| false,
+    };
+
+    /// Bytes of a path the parser copies unchanged and that need no second look: letters,
+    /// digits and `&()*+,-/:;=_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
+    /// segment).
+    pub(super) const PATH: ByteSet = ByteSet {
+        plain: |v| letters_and(v, (b'(', b'-'), (b'/', b';'), (b'&', b'&')),
+        rare: rare_plain,
+    };
+
+    /// Bytes of a query the parser copies unchanged: letters, digits and `%&()*+,-./:;=?_`, and
+    /// the rare `!$@~`.
+    pub(super) const QUERY: ByteSet = ByteSet {
+        plain: |v| letters_and(v, (b'%', b'&'), (b'(', b';'), (b'?', b'?')),
+        rare: rare_plain,
+    };
+
+    /// Letters, `=`, `_` and the bytes of three ranges `lo..=hi`: what the path and query sets
+    /// test at once.
+    #[inline(always)]
+    fn letters_and(v: Bytes, a: (u8, u8), b: (u8, u8), c: (u8, u8)) -> Flags {
+        v.letters()
+            | v.within(a.0, a.1)
+            | v.within(b.0, b.1)
+            | v.equal(b'=')
+            | v.within(c.0, c.1)
+            | v.equal(b'_')
+    }
+
+    /// The bytes of the path and query sets that the sixteen-byte tests leave to a look of
+    /// their own.
+    fn rare_plain(c: u8) -> bool {
+        matches!(c, b'!' | b'$' | b'@' | b'~')
+    }
+
+    impl ByteSet {
+        /// A bit for each of the sixteen bytes of `b` from `at` on, the first lowest: set when
+        /// the byte is in the set and common; none past the end.
+        #[inline(always)]
+        pub(super) fn plain(&self, b: &[u8], at: usize) -> u32 {
+            flags(b, at, self.plain)
         }
     }
 
-    /// The bit that tells lower-case ASCII letters from upper-case ones, in every byte.
-    const CASE: u64 = ONES * 0x20;
+    /// Where the first byte of `b` from `at` on that is not in `set` is (`b.len()` if none):
+    /// sixteen bytes to a step. Inlined at each call, so that the set's test is compiled in.
+    #[inline(always)]
+    pub(super) fn skip(b: &[u8], mut at: usize, set: &ByteSet) -> usize {
+        loop {
+            let stops = !set.plain(b, at) & 0xffff;
+            if stops == 0 {
+                at += 16;
+                continue;
+            }
+            let stop = at + stops.trailing_zeros() as usize;
+            match b.get(stop) {
+                Some(&c) if (set.rare)(c) => at = stop + 1,
+                _ => return stop.min(b.len()),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -309,53 +373,103 @@ mod tests {
     use super::*;
     use crate::marketplace::{MARKETPLACES, SHORT_HOSTS};
 
-    /// Each of the native scan's sets beside the table that defines it.
-    fn sets() -> [(&'static swar::ByteSet, &'static [bool; 256]); 3] {
-        [
-            (&swar::HOST, &bytewise::HOST),
-            (&swar::PATH, &bytewise::PATH),
-            (&swar::QUERY, &bytewise::QUERY),
-        ]
+    /// A native scan of a set.
+    #[derive(Clone, Copy, Debug)]
+    enum Scan {
+        Eight(&'static swar::ByteSet),
+        #[cfg(target_arch = "x86_64")]
+        Sixteen(&'static sse2::ByteSet),
     }
 
-    /// The eight-at-once tests pass the bytes of their table and no other, in every place of a
-    /// word and whatever its other bytes; with the rare bytes looked at one by one, each set is
-    /// its table exactly.
+    impl Scan {
+        /// Where the scan stops in `b` from `at` on.
+        fn skip(self, b: &[u8], at: usize) -> usize {
+            match self {
+                Scan::Eight(set) => swar::skip(b, at, set),
+                #[cfg(target_arch = "x86_64")]
+                Scan::Sixteen(set) => sse2::skip(b, at, set),
+            }
+        }
+
+        /// The bytes of sixteen that the scan passes without a second look, a bit each, the
+        /// first lowest.
+        fn plain(self, b: &[u8; 16]) -> u32 {
+            match self {
+                Scan::Eight(set) => {
+                    // The high bit of each byte of a word, as a bit a byte.
+                    let bits =
+                        |w: u64| (0..8).fold(0, |bits, k| bits | (w >> (8 * k + 7) & 1) << k);
+                    let half = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
+                    (bits(set.plain(half(0))) | bits(set.plain(half(8))) << 8) as u32
+                }
+                #[cfg(target_arch = "x86_64")]
+                Scan::Sixteen(set) => set.plain(b, 0),
+            }
+        }
+
+        /// Whether the scan passes `c` after a second look.
+        fn rare(self, c: u8) -> bool {
+            match self {
+                Scan::Eight(set) => (set.rare)(c),
+                #[cfg(target_arch = "x86_64")]
+                Scan::Sixteen(set) => (set.rare)(c),
+            }
+        }
+    }
+
+    /// Each native scan of each set, beside the table that defines the set.
+    fn scans() -> Vec<(Scan, &'static [bool; 256])> {
+        let tables = [&bytewise::HOST, &bytewise::PATH, &bytewise::QUERY];
+        let eight = [&swar::HOST, &swar::PATH, &swar::QUERY].map(Scan::Eight);
+        let scans = eight.into_iter().zip(tables);
+        #[cfg(target_arch = "x86_64")]
+        let scans = scans.chain(
+            [&sse2::HOST, &sse2::PATH, &sse2::QUERY]
+                .map(Scan::Sixteen)
+                .into_iter()
+                .zip(tables),
+        );
+        scans.collect()
+    }
+
+    /// The many-at-once tests pass the bytes of their table and no other, in every place and
+    /// whatever the other bytes; with the rare bytes looked at one by one, each set is its
+    /// table exactly.
     #[test]
-    fn word_tests_pass_the_bytes_of_their_tables() {
-        for (set, table) in sets() {
+    fn many_at_once_tests_pass_the_bytes_of_their_tables() {
+        for (scan, table) in scans() {
             for c in 0..=255u8 {
-                for place in 0..8 {
+                for place in 0..16 {
                     for fill in [0u8, b'a', b'%', b'~', 0x7f, 0x80, 0xff, c] {
-                        let mut bytes = [fill; 8];
+                        let mut bytes = [fill; 16];
                         bytes[place] = c;
-                        let passed =
-                            set.plain(u64::from_le_bytes(bytes)) >> (place * 8 + 7) & 1 == 1;
-                        let rare = (set.rare)(c);
-                        assert_eq!(passed || rare, table[usize::from(c)], "{c:#x} at {place}");
-                        assert!(!(passed && rare), "{c:#x} is passed twice");
+                        let passed = scan.plain(&bytes) >> place & 1 == 1;
+                        let rare = scan.rare(c);
+                        assert_eq!(passed || rare, table[usize::from(c)], "{scan:?}: {c:#x}");
+                        assert!(!(passed && rare), "{scan:?}: {c:#x} is passed twice");
                     }
                 }
             }
         }
     }
 
-    /// Both scans stop at the same byte: every byte in every place of the first three words of
-    /// a link of plain bytes (or rare ones), from every start, whatever the link's length.
+    /// The scans stop at the same byte as the tables: every byte in every place of the first
+    /// 34 bytes of a link of plain bytes (or rare ones), from every start, whatever the link's
+    /// length.
     #[test]
-    fn both_scans_stop_at_the_same_byte() {
-        for (set, table) in sets() {
+    fn scans_stop_where_the_tables_stop() {
+        for (scan, table) in scans() {
             for fill in [b'a', b'~'] {
                 for c in 0..=255u8 {
-                    for place in 0..24 {
-                        for len in [place + 1, place + 2, 24] {
+                    for place in 0..34 {
+                        for len in [place + 1, place + 2, 34] {
                             let mut b = vec![fill; len];
                             b[place] = c;
                             for start in 0..=len {
                                 assert_eq!(
-                                    swar::skip(&b, start, set),
+                                    scan.skip(&b, start),
                                     bytewise::skip(&b, start, table),
-                                    "{c:#x} at {place} of {len} from {start} among {fill:#x}"
+                                    "{scan:?}: {c:#x} at {place} of {len} from {start} in {fill:#x}"
                                 );
                             }
                         }
@@ -366,24 +480,9 @@ mod tests {
             for end in 0..=link.len() {
                 for start in 0..=end {
                     let b = &link[..end];
-                    assert_eq!(swar::skip(b, start, set), bytewise::skip(b, start, table));
+                    let expected = bytewise::skip(b, start, table);
+                    assert_eq!(scan.skip(b, start), expected, "{scan:?}");
                 }
-            }
-        }
-    }
-
-    /// A word holds the next eight bytes, zeros past the end, wherever it is read.
-    #[test]
-    fn words_hold_the_next_eight_bytes() {
-        let text = b"https://www.amazon.de/x";
-        for end in 0..=text.len() {
-            for at in 0..=end + 1 {
-                let mut bytes = [0u8; 8];
-                for (k, byte) in bytes.iter_mut().enumerate() {
-                    *byte = text[..end].get(at + k).copied().unwrap_or(0);
-                }
-                let word = swar::word(&text[..end], at);
-                assert_eq!(word, u64::from_le_bytes(bytes), "{end} {at}");
             }
         }
     }
