@@ -3,7 +3,8 @@
 // scenario tables below. No network: it listens on one loopback address.
 //
 //   import { startAmazon, PRODUCTS, SHORT_LINKS } from '../emulator/amazon.mjs';
-//   const amazon = await startAmazon({ ip: '127.0.9.1' });   // port 443 unless `port`
+//   const amazon = await startAmazon();   // port 443 on a loopback address of its own; or
+//                                         // { ip: '127.0.9.1', port: 0 } for those
 //   amazon.caPath     the test CA's PEM file (SSL_CERT_FILE for the CLI); amazon.ca: its text
 //   amazon.hosts      every host name served; amazon.hostsFile(): /etc/hosts text mapping them to ip
 //   amazon.origin(host) 'https://host' (with the port when it is not 443)
@@ -177,8 +178,16 @@ function robotPage(market) {
 
 const simplePage = (title) => `<!doctype html><html><head><title>${title}</title></head><body><form action="/s"><input name="k"></form></body></html>`;
 
-/** Starts the emulator on `ip` (127.x.y.z) and `port`; see the top of this file. */
-export async function startAmazon({ ip = '127.0.0.1', port = 443, slowMs = 30_000, pages = savedPagesDir() } = {}) {
+/** A loopback address picked at random (127.x.y.z, never 127.0.0.1): runs at the same time
+ * (overlapping test runs) each get port 443 on an address of their own. */
+function someLoopbackAddress() {
+  const byte = (from) => from + Math.floor(Math.random() * (255 - from));
+  return `127.${byte(1)}.${byte(0)}.${byte(1)}`;
+}
+
+/** Starts the emulator on `ip` (127.x.y.z; by default one picked at random, another if it is
+ * taken) and `port`; see the top of this file. */
+export async function startAmazon({ ip, port = 443, slowMs = 30_000, pages = savedPagesDir() } = {}) {
   const certs = makeCertificates();
   const log = [];
   const inFlight = new Map();
@@ -286,10 +295,22 @@ export async function startAmazon({ ip = '127.0.0.1', port = 443, slowMs = 30_00
     write();
   }
 
-  await new Promise((resolve, reject) => {
+  const listen = (address) => new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, ip, resolve);
+    server.listen(port, address, () => {
+      server.off('error', reject);
+      resolve(address);
+    });
   });
+  if (ip) {
+    await listen(ip);
+  } else {
+    for (let tries = 1; !ip; tries++) {
+      ip = await listen(someLoopbackAddress()).catch((e) => {
+        if (e.code !== 'EADDRINUSE' || tries === 20) throw e;
+      });
+    }
+  }
   const boundPort = server.address().port;
   return {
     ip,

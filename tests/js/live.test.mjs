@@ -20,7 +20,7 @@ const FORBIDDEN = ['tag', 'linkCode', 'linkId', 'ref', 'ascsubtag'];
 let amazon;
 let dir;
 before(async () => {
-  amazon = await startAmazon({ ip: '127.0.9.20', slowMs: 4000 });
+  amazon = await startAmazon({ slowMs: 4000 });
   dir = mkdtempSync(path.join(tmpdir(), 'linkscope-live-'));
 });
 after(async () => {
