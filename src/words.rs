@@ -93,7 +93,7 @@ pub(crate) fn word(b: &[u8], at: usize) -> u64 {
 pub(crate) mod sse2 {
     use core::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_setzero_si128,
     };
     use core::ops::BitOr;
 
@@ -175,6 +175,13 @@ pub(crate) mod sse2 {
     }
 
     impl Flags {
+        /// No flag.
+        #[inline(always)]
+        pub(crate) fn none() -> Flags {
+            // SAFETY: SSE2 is always there (above).
+            Flags(unsafe { _mm_setzero_si128() })
+        }
+
         /// A bit a byte, the first lowest.
         #[inline(always)]
         pub(crate) fn bits(self) -> u32 {

@@ -199,67 +199,84 @@ mod bytewise {
     }
 }
 
+/// The byte sets of the fast path as the many-at-once scans ([`swar`], [`sse2`]) test them,
+/// written once for both.
+#[cfg(any(test, not(target_arch = "wasm32")))]
+mod sets {
+    /// A set of bytes: ASCII letters of either case when `letters`, the bytes of each range
+    /// `lo..=hi` (ASCII, above 0), tested many at once; and the `rare` bytes, rare in links,
+    /// looked at one by one where a test stops.
+    #[derive(Debug)]
+    pub(super) struct ByteSet {
+        pub(super) letters: bool,
+        pub(super) ranges: &'static [(u8, u8)],
+        pub(super) rare: &'static [u8],
+    }
+
+    impl ByteSet {
+        pub(super) fn rare(&self, c: u8) -> bool {
+            self.rare.contains(&c)
+        }
+    }
+
+    /// Host bytes that need no second look: letters but `z`, digits and dots.
+    pub(in super::super) const HOST: ByteSet = ByteSet {
+        letters: false,
+        ranges: &[(b'a', b'y'), (b'0', b'9'), (b'.', b'.')],
+        rare: &[],
+    };
+
+    /// Bytes of a path the parser copies unchanged and that need no second look: letters,
+    /// digits and `&()*+,-/:;=_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
+    /// segment).
+    pub(in super::super) const PATH: ByteSet = ByteSet {
+        letters: true,
+        ranges: &[
+            (b'(', b'-'),
+            (b'/', b';'),
+            (b'&', b'&'),
+            (b'=', b'='),
+            (b'_', b'_'),
+        ],
+        rare: b"!$@~",
+    };
+
+    /// Bytes of a query the parser copies unchanged: letters, digits and `%&()*+,-./:;=?_`, and
+    /// the rare `!$@~`.
+    pub(in super::super) const QUERY: ByteSet = ByteSet {
+        letters: true,
+        ranges: &[
+            (b'%', b'&'),
+            (b'(', b';'),
+            (b'?', b'?'),
+            (b'=', b'='),
+            (b'_', b'_'),
+        ],
+        rare: b"!$@~",
+    };
+}
+
 /// The byte sets of the fast path as tests of eight bytes at once (SWAR: SIMD within a
 /// register, on a `u64`): native builds' scan. The same sets as [`bytewise`]'s tables.
 #[cfg(any(test, not(any(target_arch = "wasm32", target_arch = "x86_64"))))]
 mod swar {
     use crate::words::{bytes_in, word, HIGH, ONES};
 
-    /// A set of bytes: `plain_ascii` sets the high bit of each byte of a word of ASCII bytes
-    /// (high bits clear) that is in the set and common; the set's other bytes, rare in links,
-    /// `rare` tells one by one.
-    #[derive(Debug)]
-    pub(super) struct ByteSet {
-        plain_ascii: fn(u64) -> u64,
-        pub(super) rare: fn(u8) -> bool,
-    }
+    pub(super) use super::sets::{ByteSet, HOST, PATH, QUERY};
 
-    /// Host bytes that need no second look: letters but `z`, digits and dots.
-    pub(super) const HOST: ByteSet = ByteSet {
-        plain_ascii: |x| {
-            bytes_in(x, b'a', b'y') | bytes_in(x, b'0', b'9') | bytes_in(x, b'.', b'.')
-        },
-        rare: |_| false,
-    };
-
-    /// Bytes of a path the parser copies unchanged and that need no second look: letters,
-    /// digits and `&()*+,-/:;=_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
-    /// segment).
-    pub(super) const PATH: ByteSet = ByteSet {
-        plain_ascii: |x| letters_and(x, (b'(', b'-'), (b'/', b';'), (b'&', b'&')),
-        rare: rare_plain,
-    };
-
-    /// Bytes of a query the parser copies unchanged: letters, digits and `%&()*+,-./:;=?_`, and
-    /// the rare `!$@~`.
-    pub(super) const QUERY: ByteSet = ByteSet {
-        plain_ascii: |x| letters_and(x, (b'%', b'&'), (b'(', b';'), (b'?', b'?')),
-        rare: rare_plain,
-    };
-
-    impl ByteSet {
-        /// The high bit of each byte of `w` that is in the set and common (never a byte that
-        /// is not ASCII).
-        #[inline(always)]
-        pub(super) fn plain(&self, w: u64) -> u64 {
-            (self.plain_ascii)(w & !HIGH) & !w & HIGH
-        }
-    }
-
-    /// Letters (either case), `=`, `_` and the bytes of three ranges `lo..=hi`, eight bytes of
-    /// `x` at once: what the path and query sets test so.
-    fn letters_and(x: u64, a: (u8, u8), b: (u8, u8), c: (u8, u8)) -> u64 {
-        bytes_in(x | CASE, b'a', b'z')
-            | bytes_in(x, a.0, a.1)
-            | bytes_in(x, b.0, b.1)
-            | bytes_in(x, b'=', b'=')
-            | bytes_in(x, c.0, c.1)
-            | bytes_in(x, b'_', b'_')
-    }
-
-    /// The bytes of the path and query sets that the word tests leave to a look of their own.
-    fn rare_plain(c: u8) -> bool {
-        matches!(c, b'!' | b'$' | b'@' | b'~')
+    /// The high bit of each byte of `w` that is in `set` and not rare.
+    #[inline(always)]
+    pub(super) fn plain(set: &ByteSet, w: u64) -> u64 {
+        // `bytes_in` takes ASCII: the high bits are cleared, and the bytes that had them left
+        // out at the end.
+        let x = w & !HIGH;
+        let letters = if set.letters {
+            bytes_in(x | CASE, b'a', b'z')
+        } else {
+            0
+        };
+        let ranges = set.ranges.iter().map(|&(lo, hi)| bytes_in(x, lo, hi));
+        ranges.fold(letters, |all, one| all | one) & !w & HIGH
     }
 
     /// Where the first byte of `b` from `at` on that is not in `set` is (`b.len()` if none):
@@ -270,14 +287,14 @@ mod swar {
     #[inline(always)]
     pub(super) fn skip(b: &[u8], mut at: usize, set: &ByteSet) -> usize {
         loop {
-            let stops = !set.plain(word(b, at)) & HIGH;
+            let stops = !plain(set, word(b, at)) & HIGH;
             if stops == 0 {
                 at += 8;
                 continue;
             }
             let stop = at + stops.trailing_zeros() as usize / 8;
             match b.get(stop) {
-                Some(&c) if (set.rare)(c) => at = stop + 1,
+                Some(&c) if set.rare(c) => at = stop + 1,
                 _ => return stop.min(b.len()),
             }
         }
@@ -291,62 +308,26 @@ mod swar {
 /// x86_64 processor has: x86_64 builds' scan. The same sets as [`bytewise`]'s tables.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
-    use crate::words::sse2::{flags, Bytes, Flags};
+    use crate::words::sse2::{flags, Flags};
 
-    /// A set of bytes: `plain` flags those that are common, and `rare` tells the others (rare
-    /// in links) one by one.
-    #[derive(Debug)]
-    pub(super) struct ByteSet {
-        plain: fn(Bytes) -> Flags,
-        pub(super) rare: fn(u8) -> bool,
-    }
+    pub(super) use super::sets::{ByteSet, HOST, PATH, QUERY};
 
-    /// Host bytes that need no second look: letters but `z`, digits and dots.
-    pub(super) const HOST: ByteSet = ByteSet {
-        plain: |v| v.within(b'a', b'y') | v.within(b'0', b'9') | v.equal(b'.'),
-        rare: |_| false,
-    };
-
-    /// Bytes of a path the parser copies unchanged and that need no second look: letters,
-    /// digits and `&()*+,-/:;=_`, and the rare `!$@~` (not `.` and `%`, which may spell a dot
-    /// segment).
-    pub(super) const PATH: ByteSet = ByteSet {
-        plain: |v| letters_and(v, (b'(', b'-'), (b'/', b';'), (b'&', b'&')),
-        rare: rare_plain,
-    };
-
-    /// Bytes of a query the parser copies unchanged: letters, digits and `%&()*+,-./:;=?_`, and
-    /// the rare `!$@~`.
-    pub(super) const QUERY: ByteSet = ByteSet {
-        plain: |v| letters_and(v, (b'%', b'&'), (b'(', b';'), (b'?', b'?')),
-        rare: rare_plain,
-    };
-
-    /// Letters, `=`, `_` and the bytes of three ranges `lo..=hi`: what the path and query sets
-    /// test at once.
+    /// A bit for each of the sixteen bytes of `b` from `at` on, the first lowest: set when the
+    /// byte is in `set` and not rare; none past the end.
     #[inline(always)]
-    fn letters_and(v: Bytes, a: (u8, u8), b: (u8, u8), c: (u8, u8)) -> Flags {
-        v.letters()
-            | v.within(a.0, a.1)
-            | v.within(b.0, b.1)
-            | v.equal(b'=')
-            | v.within(c.0, c.1)
-            | v.equal(b'_')
-    }
-
-    /// The bytes of the path and query sets that the sixteen-byte tests leave to a look of
-    /// their own.
-    fn rare_plain(c: u8) -> bool {
-        matches!(c, b'!' | b'$' | b'@' | b'~')
-    }
-
-    impl ByteSet {
-        /// A bit for each of the sixteen bytes of `b` from `at` on, the first lowest: set when
-        /// the byte is in the set and common; none past the end.
-        #[inline(always)]
-        pub(super) fn plain(&self, b: &[u8], at: usize) -> u32 {
-            flags(b, at, self.plain)
-        }
+    pub(super) fn plain(set: &ByteSet, b: &[u8], at: usize) -> u32 {
+        flags(b, at, |v| {
+            let letters = if set.letters {
+                v.letters()
+            } else {
+                Flags::none()
+            };
+            let ranges = set.ranges.iter().map(|&(lo, hi)| match lo == hi {
+                true => v.equal(lo),
+                false => v.within(lo, hi),
+            });
+            ranges.fold(letters, |all, one| all | one)
+        })
     }
 
     /// Where the first byte of `b` from `at` on that is not in `set` is (`b.len()` if none):
@@ -354,14 +335,14 @@ mod sse2 {
     #[inline(always)]
     pub(super) fn skip(b: &[u8], mut at: usize, set: &ByteSet) -> usize {
         loop {
-            let stops = !set.plain(b, at) & 0xffff;
+            let stops = !plain(set, b, at) & 0xffff;
             if stops == 0 {
                 at += 16;
                 continue;
             }
             let stop = at + stops.trailing_zeros() as usize;
             match b.get(stop) {
-                Some(&c) if (set.rare)(c) => at = stop + 1,
+                Some(&c) if set.rare(c) => at = stop + 1,
                 _ => return stop.min(b.len()),
             }
         }
@@ -376,9 +357,9 @@ mod tests {
     /// A native scan of a set.
     #[derive(Clone, Copy, Debug)]
     enum Scan {
-        Eight(&'static swar::ByteSet),
+        Eight(&'static sets::ByteSet),
         #[cfg(target_arch = "x86_64")]
-        Sixteen(&'static sse2::ByteSet),
+        Sixteen(&'static sets::ByteSet),
     }
 
     impl Scan {
@@ -400,19 +381,20 @@ mod tests {
                     let bits =
                         |w: u64| (0..8).fold(0, |bits, k| bits | (w >> (8 * k + 7) & 1) << k);
                     let half = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
-                    (bits(set.plain(half(0))) | bits(set.plain(half(8))) << 8) as u32
+                    let plain = |w| bits(swar::plain(set, w));
+                    (plain(half(0)) | plain(half(8)) << 8) as u32
                 }
                 #[cfg(target_arch = "x86_64")]
-                Scan::Sixteen(set) => set.plain(b, 0),
+                Scan::Sixteen(set) => sse2::plain(set, b, 0),
             }
         }
 
         /// Whether the scan passes `c` after a second look.
         fn rare(self, c: u8) -> bool {
             match self {
-                Scan::Eight(set) => (set.rare)(c),
+                Scan::Eight(set) => set.rare(c),
                 #[cfg(target_arch = "x86_64")]
-                Scan::Sixteen(set) => (set.rare)(c),
+                Scan::Sixteen(set) => set.rare(c),
             }
         }
     }
