@@ -127,6 +127,58 @@ fn links_in_every_format() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not an Amazon link"));
 }
 
+/// Markdown and HTML are pasted as they are: a marketplace where the profile does not earn has
+/// no tagged link, so it is left out (and said so on stderr), as the popup's "Copy all" does.
+#[test]
+fn links_to_paste_leave_out_the_marketplaces_that_do_not_earn() {
+    for format in ["markdown", "html"] {
+        let args = [
+            "links",
+            "B08N5WRWNW",
+            "--profile",
+            PROFILE,
+            "--format",
+            format,
+        ];
+        let o = run(&args, None);
+        assert!(o.status.success());
+        let text = stdout(&o);
+        // Three tracking IDs and three OneLink stores (on home-store links).
+        assert_eq!(text.lines().count(), 6, "{text}");
+        assert!(text.lines().all(|l| l.contains("?tag=mysite")), "{text}");
+        assert!(
+            !text.contains("amazon.it") && !text.contains("Amazon.it"),
+            "{text}"
+        );
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("left out 16 marketplaces"), "{stderr}");
+        assert!(stderr.contains("amazon.it"), "{stderr}");
+    }
+    // The table and JSON show every marketplace, with its coverage.
+    let o = run(&["links", "B08N5WRWNW", "--profile", PROFILE], None);
+    assert!(stdout(&o).contains("amazon.it"));
+    assert!(o.stderr.is_empty());
+    // A profile that earns nowhere has nothing to paste.
+    let bare = std::env::temp_dir().join(format!("linkscope-bare-{}.json", std::process::id()));
+    std::fs::write(&bare, r#"{"version":1,"home":"amazon.com"}"#).unwrap();
+    let bare_path = bare.to_str().unwrap();
+    let o = run(
+        &[
+            "links",
+            "B08N5WRWNW",
+            "--profile",
+            bare_path,
+            "--format",
+            "markdown",
+        ],
+        None,
+    );
+    std::fs::remove_file(&bare).unwrap();
+    assert_eq!(o.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("earns in no marketplace"));
+}
+
 #[test]
 fn coverage_table_and_json() {
     let o = run(&["coverage", "--profile", PROFILE], None);

@@ -59,6 +59,9 @@ enum Command {
         input: String,
         #[arg(long)]
         profile: PathBuf,
+        /// url: a table of every marketplace with its coverage; markdown and html: the links
+        /// to paste, only where the profile earns (the others named on stderr); json: every
+        /// marketplace with its coverage.
         #[arg(long, value_enum, default_value_t = LinksFormat::Url)]
         format: LinksFormat,
         #[command(flatten)]

@@ -15,7 +15,7 @@ use crate::exit::{Exit, Failure, Outcome};
 use crate::input::load_profile;
 use crate::live::{Live, LiveArgs};
 use crate::output::table;
-use crate::term::emit;
+use crate::term::{diag, emit};
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum LinksFormat {
@@ -49,9 +49,32 @@ pub fn run(input: &str, profile: &Path, format: LinksFormat, live: &LiveArgs) ->
         }
         LinksFormat::Markdown => Format::Markdown,
         LinksFormat::Html => Format::Html,
-        LinksFormat::Json => Format::Json,
+        LinksFormat::Json => {
+            emit(&(format_links(&links, Format::Json) + "\n"))?;
+            return Ok(Exit::Success);
+        }
     };
-    emit(&(format_links(&links, format) + "\n"))?;
+    // Markdown and HTML are pasted as they are: like the popup's "Copy all", only the links
+    // that earn, and a word on stderr for the marketplaces left out.
+    let (earning, left_out): (Vec<GeneratedLink>, Vec<GeneratedLink>) = links
+        .into_iter()
+        .partition(|l| l.coverage != Coverage::None);
+    if earning.is_empty() {
+        return Err(Failure(
+            "the profile earns in no marketplace: add a tracking ID (or OneLink) first".to_owned(),
+        ));
+    }
+    if !left_out.is_empty() {
+        let names: Vec<&str> = left_out.iter().map(|l| l.marketplace).collect();
+        diag(&format!(
+            "left out {} marketplace{} where the profile does not earn (no tracking ID, no \
+             OneLink): {}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ));
+    }
+    emit(&(format_links(&earning, format) + "\n"))?;
     Ok(Exit::Success)
 }
 
