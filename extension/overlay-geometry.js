@@ -39,8 +39,60 @@
     return [box(r.left + x, r.top + y, Math.max(...xs) - x, Math.max(...ys) - y)];
   }
 
-  const linkRects = (a) =>
-    [...(a.localName === 'area' ? areaRects(a) : a.getClientRects())].filter((r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5);
+  /** Elements a line of text holds as wholes, whatever their display: images and the like. */
+  const REPLACED = 'img, svg, video, canvas, iframe, embed, object, input, button, select, textarea';
+
+  /**
+   * The boxes of a link as it is seen: an area's over its image; for a link laid out inline that
+   * holds an image, a block or an inline-block (a product image, a card, a button), the boxes of
+   * those and of its text, since its own boxes are then only its lines of text (a strip under an
+   * image, or the width of the whole column beside a card); else its own boxes.
+   */
+  function linkRects(a) {
+    const seen = (r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5;
+    if (a.localName === 'area') return areaRects(a).filter(seen);
+    const parts = a.firstElementChild && getComputedStyle(a).display === 'inline' ? wholeParts(a) : null;
+    return [...(parts ?? a.getClientRects())].filter(seen);
+  }
+
+  /**
+   * For a link that holds elements laid out as wholes (see `REPLACED`; or displayed as a block,
+   * an inline-block, a flex box…): their boxes and the boxes of its text outside them, in
+   * document order. null when it holds none.
+   */
+  function wholeParts(a) {
+    const doc = a.ownerDocument;
+    const walker = doc.createTreeWalker(a, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const range = doc.createRange();
+    // The node after `walker`'s current one and all it holds.
+    const skip = () => {
+      for (;;) {
+        const next = walker.nextSibling();
+        if (next || !walker.parentNode()) return next;
+      }
+    };
+    const out = [];
+    let wholes = 0;
+    for (let n = walker.nextNode(), count = 0; n && count < 200; count++) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        range.selectNodeContents(n);
+        out.push(...range.getClientRects());
+        n = walker.nextNode();
+        continue;
+      }
+      const display = getComputedStyle(n).display;
+      if (display === 'none') {
+        n = skip();
+      } else if (n.matches(REPLACED) || (display !== 'inline' && display !== 'contents')) {
+        out.push(n.getBoundingClientRect());
+        wholes++;
+        n = skip();
+      } else {
+        n = walker.nextNode();
+      }
+    }
+    return wholes > 0 ? out : null;
+  }
 
   /** What must be visible for a link to count as visible: the link, or for an area its image. */
   const visibleThing = (a) => (a.localName === 'area' ? a.closest('map') && a.getRootNode().querySelector(`img[usemap="#${CSS.escape(a.closest('map').name)}"]`) : a);

@@ -49,7 +49,10 @@ function geometry() {
       return [R(img.getBoundingClientRect())];
     }
     const o = offsetOf(a.ownerDocument);
-    return [...a.getClientRects()].map((r) => R(r, o));
+    // Its own boxes and those of all it holds: for a link around an image or a card, its own
+    // boxes are only its lines of text.
+    const held = [...a.querySelectorAll('*')].map((el) => el.getBoundingClientRect());
+    return [...a.getClientRects(), ...held].map((r) => R(r, o));
   };
   const overlap = (a, b, tol) => a.left < b.right - tol && b.left < a.right - tol && a.top < b.bottom - tol && b.top < a.bottom - tol;
   const inside = (a, b, tol) => a.left >= b.left - tol && a.right <= b.right + tol && a.top >= b.top - tol && a.bottom <= b.bottom + tol;
@@ -288,6 +291,26 @@ test('on a real review page badges stay on their own links through layout change
 
   assert.equal(await page.evaluate(() => document.scrollingElement.scrollWidth), width, 'the page is no wider');
   assert.deepEqual(await linkAttributes(page), before, 'no attribute of any link changed');
+  await page.close();
+});
+
+test('a link around an image, a card or a button is outlined around what is seen of it', async () => {
+  const { page, tabId } = await open('/image-links.html');
+  const result = await inspect(tabId);
+  assert.equal(result.summary.total, 4);
+  const g = await checkGeometry(page, tabId, 'image links');
+  assert.deepEqual(g.shown.sort(), ['block-image', 'button', 'card', 'inline-image']);
+  // Each outline surrounds the image, card or button its link holds, and no more than it: not
+  // the strip of text line under an image, nor the width of the column beside a card.
+  const fits = await isolated(tabId, () => globalThis.linkscopeOverlay.placements().map(({ anchor, group }) => {
+    const seen = anchor.querySelector('[data-seen]').getBoundingClientRect();
+    const boxes = [...group.querySelectorAll('.box')].filter((b) => !b.hidden).map((b) => b.getBoundingClientRect());
+    const around = (b) => b.left <= seen.left + 1 && b.top <= seen.top + 1 && b.right >= seen.right - 1 && b.bottom >= seen.bottom - 1;
+    const snug = (b) => b.right - b.left <= seen.width + 8 && b.bottom - b.top <= seen.height + 8;
+    return `${anchor.id}: ${boxes.length === 1 && around(boxes[0]) && snug(boxes[0]) ? 'fits' : JSON.stringify({ seen, boxes })}`;
+  }));
+  assert.deepEqual(fits.sort(), ['block-image: fits', 'button: fits', 'card: fits', 'inline-image: fits']);
+  assert.ok(g.marks >= 3, `markers found room beside them (${g.marks})`);
   await page.close();
 });
 
