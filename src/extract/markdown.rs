@@ -28,6 +28,9 @@ pub fn extract(source: &str) -> Document {
     let mut open: Vec<(Range<usize>, String, usize)> = Vec::new();
     let mut in_code_block = false;
     let mut in_metadata = false;
+    // Inside an `<a …>` written as inline HTML: its text, like a Markdown link's, is no link of
+    // its own (`<a href="URL">URL</a>` is one link).
+    let mut in_html_link = false;
     let mut html_run: Option<Range<usize>> = None;
     for (event, range) in parser.into_offset_iter() {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
@@ -75,6 +78,13 @@ pub fn extract(source: &str) -> Document {
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             Event::Html(_) | Event::InlineHtml(_) => {
+                if let Event::InlineHtml(tag) = &event {
+                    in_html_link = match html_tag(tag) {
+                        Some((false, name)) if name.eq_ignore_ascii_case("a") => true,
+                        Some((true, name)) if name.eq_ignore_ascii_case("a") => false,
+                        _ => in_html_link,
+                    };
+                }
                 html_run = Some(match html_run.take() {
                     Some(run) if run.end == range.start => run.start..range.end,
                     Some(run) => {
@@ -85,7 +95,9 @@ pub fn extract(source: &str) -> Document {
                 });
             }
             // Front matter's values and prose: the URLs written in them.
-            Event::Text(_) if in_metadata || (!in_code_block && open.is_empty()) => {
+            Event::Text(_)
+                if in_metadata || (!in_code_block && open.is_empty() && !in_html_link) =>
+            {
                 links.extend(text::urls(&source[range.clone()], range.start));
             }
             _ => {}
@@ -100,6 +112,20 @@ pub fn extract(source: &str) -> Document {
         links,
         ..Document::default()
     }
+}
+
+/// The name of the tag `html` is, and whether it closes (`</a>`): `None` for a comment or
+/// anything else.
+fn html_tag(html: &str) -> Option<(bool, &str)> {
+    let rest = html.strip_prefix('<')?;
+    let (closes, rest) = match rest.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let end = rest
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(rest.len());
+    (end > 0).then(|| (closes, &rest[..end]))
 }
 
 /// The links of a run of HTML inside Markdown, with positions in the whole source.
@@ -222,6 +248,35 @@ mod tests {
             .into_iter()
             .map(|l| (l.url, md[l.span].to_owned()))
             .collect()
+    }
+
+    /// The text of a link written as inline HTML is no second link (as a Markdown link's is
+    /// not); a bare URL after it is one.
+    #[test]
+    fn the_text_of_an_html_link_is_no_link_of_its_own() {
+        let md = "| a | b |\n|---|---|\n| x | &nbsp;<a href=\"https://www.amazon.com/dp/B0948BCH24\">\
+            <img src=\"flag.gif\">&nbsp; https://www.amazon.com/dp/B0948BCH24</a><br/>\
+            <A HREF=\"https://www.amazon.de/dp/B0948BCH24\">https://www.amazon.de/dp/B0948BCH24</A> \
+            https://www.amazon.fr/dp/B0948BCH24 |\n\n\
+            [https://www.amazon.it/dp/B0948BCH24](https://www.amazon.it/dp/B0948BCH24)\n";
+        let got = links(md);
+        let urls: Vec<_> = got.iter().map(|(u, _)| u.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://www.amazon.com/dp/B0948BCH24",
+                "https://www.amazon.de/dp/B0948BCH24",
+                "https://www.amazon.fr/dp/B0948BCH24",
+                "https://www.amazon.it/dp/B0948BCH24",
+            ]
+        );
+        // Each found where its link is written: the href, not the text.
+        let before: Vec<&str> = extract_any(SourceFormat::Markdown, md)
+            .links
+            .iter()
+            .map(|l| &md[l.span.start - 2..l.span.start])
+            .collect();
+        assert_eq!(before, ["=\"", "=\"", "> ", "]("]);
     }
 
     #[test]
