@@ -29,7 +29,7 @@ pub fn extract(source: &str) -> Document {
     let mut in_code_block = false;
     let mut in_metadata = false;
     // Inside an `<a …>` written as inline HTML: its text, like a Markdown link's, is no link of
-    // its own (`<a href="URL">URL</a>` is one link).
+    // its own (`<a href="URL">URL</a>` is one link). One left open ends with its block.
     let mut in_html_link = false;
     let mut html_run: Option<Range<usize>> = None;
     for (event, range) in parser.into_offset_iter() {
@@ -75,6 +75,9 @@ pub fn extract(source: &str) -> Document {
             }
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) => in_html_link = false,
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             Event::Html(_) | Event::InlineHtml(_) => {
@@ -258,7 +261,9 @@ mod tests {
             <img src=\"flag.gif\">&nbsp; https://www.amazon.com/dp/B0948BCH24</a><br/>\
             <A HREF=\"https://www.amazon.de/dp/B0948BCH24\">https://www.amazon.de/dp/B0948BCH24</A> \
             https://www.amazon.fr/dp/B0948BCH24 |\n\n\
-            [https://www.amazon.it/dp/B0948BCH24](https://www.amazon.it/dp/B0948BCH24)\n";
+            [https://www.amazon.it/dp/B0948BCH24](https://www.amazon.it/dp/B0948BCH24)\n\n\
+            An <a href=\"https://www.amazon.es/dp/B0948BCH24\">unclosed link.\n\n\
+            Its paragraph ended: https://www.amazon.nl/dp/B0948BCH24\n";
         let got = links(md);
         let urls: Vec<_> = got.iter().map(|(u, _)| u.as_str()).collect();
         assert_eq!(
@@ -268,6 +273,8 @@ mod tests {
                 "https://www.amazon.de/dp/B0948BCH24",
                 "https://www.amazon.fr/dp/B0948BCH24",
                 "https://www.amazon.it/dp/B0948BCH24",
+                "https://www.amazon.es/dp/B0948BCH24",
+                "https://www.amazon.nl/dp/B0948BCH24",
             ]
         );
         // Each found where its link is written: the href, not the text.
@@ -276,7 +283,7 @@ mod tests {
             .iter()
             .map(|l| &md[l.span.start - 2..l.span.start])
             .collect();
-        assert_eq!(before, ["=\"", "=\"", "> ", "]("]);
+        assert_eq!(before, ["=\"", "=\"", "> ", "](", "=\"", ": "]);
     }
 
     #[test]
