@@ -28,9 +28,11 @@ pub fn extract(source: &str) -> Document {
     let mut open: Vec<(Range<usize>, String, usize)> = Vec::new();
     let mut in_code_block = false;
     let mut in_metadata = false;
-    // Inside an `<a …>` written as inline HTML: its text, like a Markdown link's, is no link of
-    // its own (`<a href="URL">URL</a>` is one link). One left open ends with its block.
-    let mut in_html_link = false;
+    // The link of the `<a href="…">` written as inline HTML whose text this is: a bare URL there
+    // that is the same link is its text, not a second link (`<a href="URL">URL</a>` is one
+    // link). Any other URL there is reported: Markdown renderers that link bare URLs link it
+    // too. Until `</a>`, or the end of its block if it is left open.
+    let mut html_link: Option<String> = None;
     let mut html_run: Option<Range<usize>> = None;
     for (event, range) in parser.into_offset_iter() {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
@@ -75,18 +77,21 @@ pub fn extract(source: &str) -> Document {
             }
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::End(
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item)
+            | Event::End(
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
-            ) => in_html_link = false,
+            ) => html_link = None,
             Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
             Event::Html(_) | Event::InlineHtml(_) => {
                 if let Event::InlineHtml(tag) = &event {
-                    in_html_link = match html_tag(tag) {
-                        Some((false, name)) if name.eq_ignore_ascii_case("a") => true,
-                        Some((true, name)) if name.eq_ignore_ascii_case("a") => false,
-                        _ => in_html_link,
-                    };
+                    match anchor_tag(tag) {
+                        Some(true) => {
+                            html_link = html_links(source, range.clone()).pop().map(|l| l.url)
+                        }
+                        Some(false) => html_link = None,
+                        None => {}
+                    }
                 }
                 html_run = Some(match html_run.take() {
                     Some(run) if run.end == range.start => run.start..range.end,
@@ -98,10 +103,12 @@ pub fn extract(source: &str) -> Document {
                 });
             }
             // Front matter's values and prose: the URLs written in them.
-            Event::Text(_)
-                if in_metadata || (!in_code_block && open.is_empty() && !in_html_link) =>
-            {
-                links.extend(text::urls(&source[range.clone()], range.start));
+            Event::Text(_) if in_metadata || (!in_code_block && open.is_empty()) => {
+                let urls = text::urls(&source[range.clone()], range.start);
+                links.extend(
+                    urls.into_iter()
+                        .filter(|l| html_link.as_ref() != Some(&l.url)),
+                );
             }
             _ => {}
         }
@@ -117,18 +124,21 @@ pub fn extract(source: &str) -> Document {
     }
 }
 
-/// The name of the tag `html` is, and whether it closes (`</a>`): `None` for a comment or
-/// anything else.
-fn html_tag(html: &str) -> Option<(bool, &str)> {
-    let rest = html.strip_prefix('<')?;
-    let (closes, rest) = match rest.strip_prefix('/') {
+/// Whether inline HTML is an `<a …>` start tag (`Some(true)`; not `<a …/>`) or an `</a>` end
+/// tag (`Some(false)`): `None` for any other tag (`<abbr>`, `<a-scene>`), a comment, ….
+fn anchor_tag(html: &str) -> Option<bool> {
+    let html = html.trim_end();
+    let (closes, rest) = match html.strip_prefix("</") {
         Some(rest) => (true, rest),
-        None => (false, rest),
+        None => (false, html.strip_prefix('<')?),
     };
-    let end = rest
-        .find(|c: char| !c.is_ascii_alphanumeric())
+    let name_end = rest
+        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
         .unwrap_or(rest.len());
-    (end > 0).then(|| (closes, &rest[..end]))
+    if !rest[..name_end].eq_ignore_ascii_case("a") || (!closes && html.ends_with("/>")) {
+        return None;
+    }
+    Some(!closes)
 }
 
 /// The links of a run of HTML inside Markdown, with positions in the whole source.
@@ -253,8 +263,8 @@ mod tests {
             .collect()
     }
 
-    /// The text of a link written as inline HTML is no second link (as a Markdown link's is
-    /// not); a bare URL after it is one.
+    /// The text of a link written as inline HTML is no second link when it is that link (as a
+    /// Markdown link's is not); any other URL is one.
     #[test]
     fn the_text_of_an_html_link_is_no_link_of_its_own() {
         let md = "| a | b |\n|---|---|\n| x | &nbsp;<a href=\"https://www.amazon.com/dp/B0948BCH24\">\
@@ -263,7 +273,12 @@ mod tests {
             https://www.amazon.fr/dp/B0948BCH24 |\n\n\
             [https://www.amazon.it/dp/B0948BCH24](https://www.amazon.it/dp/B0948BCH24)\n\n\
             An <a href=\"https://www.amazon.es/dp/B0948BCH24\">unclosed link.\n\n\
-            Its paragraph ended: https://www.amazon.nl/dp/B0948BCH24\n";
+            Its paragraph ended: https://www.amazon.nl/dp/B0948BCH24\n\n\
+            <a href=\"https://amzn.to/x\">https://www.amazon.se/dp/B0948BCH24</a> \
+            <a name=\"top\">https://www.amazon.pl/dp/B0948BCH24</a> \
+            <abbr>https://www.amazon.sg/dp/B0948BCH24</abbr> <a-scene>https://www.amazon.ae/dp/B0948BCH24 \
+            <A href=\"https://www.amazon.ca/\"/> https://www.amazon.in/dp/B0948BCH24\n\n\
+            - item <a href=\"https://www.amazon.sa/dp/B0948BCH24\">open\n  - https://www.amazon.sa/dp/B0948BCH24\n";
         let got = links(md);
         let urls: Vec<_> = got.iter().map(|(u, _)| u.as_str()).collect();
         assert_eq!(
@@ -275,6 +290,17 @@ mod tests {
                 "https://www.amazon.it/dp/B0948BCH24",
                 "https://www.amazon.es/dp/B0948BCH24",
                 "https://www.amazon.nl/dp/B0948BCH24",
+                // The text of a link to elsewhere, of an anchor without href, of other tags
+                "https://amzn.to/x",
+                "https://www.amazon.se/dp/B0948BCH24",
+                "https://www.amazon.pl/dp/B0948BCH24",
+                "https://www.amazon.sg/dp/B0948BCH24",
+                "https://www.amazon.ae/dp/B0948BCH24",
+                "https://www.amazon.ca/",
+                "https://www.amazon.in/dp/B0948BCH24",
+                // A nested list item is not the text of its parent's open link.
+                "https://www.amazon.sa/dp/B0948BCH24",
+                "https://www.amazon.sa/dp/B0948BCH24",
             ]
         );
         // Each found where its link is written: the href, not the text.
@@ -283,7 +309,7 @@ mod tests {
             .iter()
             .map(|l| &md[l.span.start - 2..l.span.start])
             .collect();
-        assert_eq!(before, ["=\"", "=\"", "> ", "](", "=\"", ": "]);
+        assert_eq!(before[..6], ["=\"", "=\"", "> ", "](", "=\"", ": "]);
     }
 
     #[test]
