@@ -43,24 +43,26 @@
   const REPLACED = 'img, svg, video, canvas, iframe, embed, object, input, button, select, textarea';
 
   /**
-   * The boxes of a link as it is seen: an area's over its image; for a link laid out inline that
-   * holds an image, a block or an inline-block (a product image, a card, a button), the boxes of
-   * those and of its text, since its own boxes are then only its lines of text (a strip under an
-   * image, or the width of the whole column beside a card); else its own boxes.
+   * The boxes of a link as it is seen: an area's over its image; for a link laid out inline
+   * around a block (a card), or around an image or inline-block that stands out of its line of
+   * text (a product image, a button), the boxes of those and of its text, since its own boxes are
+   * then only its line of text (a strip under the image, the column's width beside a card); else
+   * its own boxes (a text link, also one with an icon in its line).
    */
   function linkRects(a) {
     const seen = (r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5;
     if (a.localName === 'area') return areaRects(a).filter(seen);
-    const parts = a.firstElementChild && getComputedStyle(a).display === 'inline' ? wholeParts(a) : null;
-    return [...(parts ?? a.getClientRects())].filter(seen);
+    const own = [...a.getClientRects()].filter(seen);
+    const parts = a.firstElementChild && getComputedStyle(a).display === 'inline' ? wholeParts(a, own) : null;
+    return parts?.filter(seen) ?? own;
   }
 
   /**
-   * For a link that holds elements laid out as wholes (see `REPLACED`; or displayed as a block,
-   * an inline-block, a flex box…): their boxes and the boxes of its text outside them, in
-   * document order. null when it holds none.
+   * For a link that holds a block, or an element laid out as a whole (see `REPLACED`, or an
+   * inline-block) that does not fit in its own boxes `own`: those elements' boxes and its text's,
+   * in document order. null when it holds none, or too many nodes to look at all.
    */
-  function wholeParts(a) {
+  function wholeParts(a, own) {
     const doc = a.ownerDocument;
     const walker = doc.createTreeWalker(a, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     const range = doc.createRange();
@@ -71,12 +73,17 @@
         if (next || !walker.parentNode()) return next;
       }
     };
+    // Within a few pixels of a line of text, as an icon sits in its line.
+    const fits = (r) => own.some((o) => inside(r, { left: o.left - 3, top: o.top - 3, right: o.right + 3, bottom: o.bottom + 3 }));
     const out = [];
-    let wholes = 0;
-    for (let n = walker.nextNode(), count = 0; n && count < 200; count++) {
+    let standsOut = false;
+    let n = walker.nextNode();
+    for (let count = 0; n && count < 200; count++) {
       if (n.nodeType === Node.TEXT_NODE) {
-        range.selectNodeContents(n);
-        out.push(...range.getClientRects());
+        if (n.data.trim()) {
+          range.selectNodeContents(n);
+          out.push(...range.getClientRects());
+        }
         n = walker.nextNode();
         continue;
       }
@@ -84,14 +91,15 @@
       if (display === 'none') {
         n = skip();
       } else if (n.matches(REPLACED) || (display !== 'inline' && display !== 'contents')) {
-        out.push(n.getBoundingClientRect());
-        wholes++;
+        const r = n.getBoundingClientRect();
+        out.push(r);
+        standsOut ||= !display.startsWith('inline') || !fits(r);
         n = skip();
       } else {
         n = walker.nextNode();
       }
     }
-    return wholes > 0 ? out : null;
+    return standsOut && !n ? out : null;
   }
 
   /** What must be visible for a link to count as visible: the link, or for an area its image. */

@@ -297,19 +297,20 @@ test('on a real review page badges stay on their own links through layout change
 test('a link around an image, a card or a button is outlined around what is seen of it', async () => {
   const { page, tabId } = await open('/image-links.html');
   const result = await inspect(tabId);
-  assert.equal(result.summary.total, 4);
+  assert.equal(result.summary.total, 6);
   const g = await checkGeometry(page, tabId, 'image links');
-  assert.deepEqual(g.shown.sort(), ['block-image', 'button', 'card', 'inline-image']);
+  assert.deepEqual(g.shown.sort(), ['block-image', 'button', 'card', 'formatted', 'icon', 'inline-image']);
   // Each outline surrounds the image, card or button its link holds, and no more than it: not
   // the strip of text line under an image, nor the width of the column beside a card.
+  // A text link with an icon in its line keeps its own box, around both.
   const fits = await isolated(tabId, () => globalThis.linkscopeOverlay.placements().map(({ anchor, group }) => {
-    const seen = anchor.querySelector('[data-seen]').getBoundingClientRect();
+    const seen = (anchor.id === 'icon' ? anchor : anchor.querySelector('[data-seen]')).getBoundingClientRect();
     const boxes = [...group.querySelectorAll('.box')].filter((b) => !b.hidden).map((b) => b.getBoundingClientRect());
     const around = (b) => b.left <= seen.left + 1 && b.top <= seen.top + 1 && b.right >= seen.right - 1 && b.bottom >= seen.bottom - 1;
     const snug = (b) => b.right - b.left <= seen.width + 8 && b.bottom - b.top <= seen.height + 8;
     return `${anchor.id}: ${boxes.length === 1 && around(boxes[0]) && snug(boxes[0]) ? 'fits' : JSON.stringify({ seen, boxes })}`;
   }));
-  assert.deepEqual(fits.sort(), ['block-image: fits', 'button: fits', 'card: fits', 'inline-image: fits']);
+  assert.deepEqual(fits.sort(), ['block-image: fits', 'button: fits', 'card: fits', 'formatted: fits', 'icon: fits', 'inline-image: fits']);
   assert.ok(g.marks >= 3, `markers found room beside them (${g.marks})`);
   await page.close();
 });
