@@ -204,7 +204,7 @@ mod bytewise {
 #[cfg(any(test, not(target_arch = "wasm32")))]
 mod sets {
     /// A set of bytes: ASCII letters of either case when `letters`, the bytes of each range
-    /// `lo..=hi` (ASCII, above 0), tested many at once; and the `rare` bytes, rare in links,
+    /// `lo..=hi` (within 0x01..=0x7e), tested many at once; and the `rare` bytes, rare in links,
     /// looked at one by one where a test stops.
     #[derive(Debug)]
     pub(super) struct ByteSet {

@@ -3,8 +3,8 @@
 // scenario tables below. No network: it listens on one loopback address.
 //
 //   import { startAmazon, PRODUCTS, SHORT_LINKS } from '../emulator/amazon.mjs';
-//   const amazon = await startAmazon();   // port 443 on a loopback address of its own; or
-//                                         // { ip: '127.0.9.1', port: 0 } for those
+//   const amazon = await startAmazon();   // port 443 on a loopback address picked for it
+//   startAmazon({ ip: '127.0.9.1', port: 0 })   // or on the address and port given (0: any)
 //   amazon.caPath     the test CA's PEM file (SSL_CERT_FILE for the CLI); amazon.ca: its text
 //   amazon.hosts      every host name served; amazon.hostsFile(): /etc/hosts text mapping them to ip
 //   amazon.origin(host) 'https://host' (with the port when it is not 443)
