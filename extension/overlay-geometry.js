@@ -162,7 +162,10 @@
     return a.ownerDocument.documentElement;
   }
 
-  /** Boxes near a link a marker must not cover: neighbouring text and links (in the link's own coordinates). */
+  /**
+   * Boxes near a link a marker must not cover: neighbouring text and links, each with its node
+   * (in the link's own coordinates).
+   */
   function obstacles(a) {
     const out = [];
     const root = a.getRootNode();
@@ -172,11 +175,11 @@
       if (node.nodeType === Node.TEXT_NODE) {
         if (!node.data.trim() || a.contains(node)) return false;
         range.selectNodeContents(node);
-        out.push(...range.getClientRects());
+        for (const r of range.getClientRects()) out.push({ r, node: node.parentElement });
         return true;
       }
       if (node !== a && !a.contains(node) && !node.contains(a) && (node.matches(LINKS) || node.matches('img, button, input, select, textarea, svg, video'))) {
-        out.push(...node.getClientRects());
+        for (const r of node.getClientRects()) out.push({ r, node });
         return true;
       }
       return false;
@@ -209,9 +212,11 @@
    * Where the marker of link `a` goes, relative to one of its boxes `rects` (top-window
    * coordinates; `view`: its frame's offset; `clip`: what of it can be seen): after its end,
    * before its start, on its top corner, above or below; the first spot inside the link's own
-   * block and clip that covers no text or other link. null when there is no such spot.
+   * block and clip that covers no text or other link that can be seen there (`hitTest(x, y)`:
+   * the element on top at a point; text under a drop-down menu does not count). null when there
+   * is no such spot.
    */
-  function markerSpot(a, rects, view, clip, styleOf) {
+  function markerSpot(a, rects, view, clip, styleOf, hitTest) {
     const cs = styleOf(a.localName === 'area' ? parentOf(a) : a);
     const vertical = cs.writingMode.startsWith('vertical') || cs.writingMode.startsWith('sideways');
     const rtl = cs.direction === 'rtl';
@@ -234,12 +239,18 @@
     const room = intersect(shift(container, view), clip);
     if (!room) return null;
     const { others, own } = obstacles(a);
-    const blocked = [...others, ...own].map((r) => shift(r, view));
+    const blocked = [...others, ...own.map((r) => ({ r, node: a }))].map(({ r, node }) => ({ r: shift(r, view), node }));
+    // Whether `node`'s box `b` under the spot `m` is seen there, not covered by something else.
+    const seenUnder = (m, { r: b, node }) => {
+      const over = intersect(m, b);
+      const hit = over && hitTest((over.left + over.right) / 2, (over.top + over.bottom) / 2);
+      return !hit || within(hit, node) || within(node, hit);
+    };
     for (const [which, at] of candidates) {
       const r = which === 'first' ? first : last;
       const [x, y] = at(r);
       const m = box(x, y, MARK, MARK);
-      if (!inside(m, room) || blocked.some((b) => overlaps(m, b))) continue;
+      if (!inside(m, room) || blocked.some((b) => overlaps(m, b.r) && seenUnder(m, b))) continue;
       return { which, dx: x - r.left, dy: y - r.top };
     }
     return null;

@@ -305,7 +305,7 @@
       if (!hits.some(mine) || !hits.every((hit) => hit === host || mine(hit))) return;
       e.seen = true;
       if (e.spotEpoch !== epoch) {
-        e.spot = markerSpot(a, rects, view, clip, styleOf);
+        e.spot = markerSpot(a, rects, view, clip, styleOf, hitTest);
         e.spotEpoch = epoch;
       }
       const m = markerBox(e, rects);

@@ -315,6 +315,15 @@ test('a link around an image, a card or a button is outlined around what is seen
   await page.close();
 });
 
+test('links in a drop-down menu over page text get their markers over the menu', async () => {
+  const { page, tabId } = await open('/menu-over-text.html');
+  await inspect(tabId);
+  const g = await checkGeometry(page, tabId, 'menu over text');
+  assert.deepEqual(g.shown.sort(), ['deal-1', 'deal-2']);
+  assert.equal(g.marks, 2, 'text hidden under the menu leaves room for both markers');
+  await page.close();
+});
+
 test('a changed href is classified again and a removed link loses its badge', async () => {
   const { page, tabId } = await open('/review.html?hold');
   await inspect(tabId);
