@@ -8,6 +8,19 @@ fn stdout(o: &Output) -> String {
     o.out()
 }
 
+/// `linkscope links` for one product with the fixture profile, in `format`.
+fn links_as(format: &str) -> Output {
+    let args = [
+        "links",
+        "B08N5WRWNW",
+        "--profile",
+        PROFILE,
+        "--format",
+        format,
+    ];
+    run(&args, None)
+}
+
 fn json_lines(o: &Output) -> Vec<serde_json::Value> {
     stdout(o)
         .lines()
@@ -96,17 +109,7 @@ fn links_in_every_format() {
         de["url"],
         "https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21"
     );
-    let asin_links = |format: &str| {
-        let args = [
-            "links",
-            "B08N5WRWNW",
-            "--profile",
-            PROFILE,
-            "--format",
-            format,
-        ];
-        stdout(&run(&args, None))
-    };
+    let asin_links = |format: &str| stdout(&links_as(format));
     assert!(asin_links("markdown")
         .contains("[Amazon.de](https://www.amazon.de/dp/B08N5WRWNW?tag=mysite0b-21)"));
     assert!(asin_links("html").contains("rel=\"sponsored nofollow\""));
@@ -132,15 +135,7 @@ fn links_in_every_format() {
 #[test]
 fn links_to_paste_leave_out_the_marketplaces_that_do_not_earn() {
     for format in ["markdown", "html"] {
-        let args = [
-            "links",
-            "B08N5WRWNW",
-            "--profile",
-            PROFILE,
-            "--format",
-            format,
-        ];
-        let o = run(&args, None);
+        let o = links_as(format);
         assert!(o.status.success());
         let text = stdout(&o);
         // Three tracking IDs and three OneLink stores (on home-store links).
