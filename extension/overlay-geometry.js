@@ -47,13 +47,14 @@
    * around a block (a card), or around an image or inline-block that stands out of its line of
    * text (a product image, a button), the boxes of those and of its text, since its own boxes are
    * then only its line of text (a strip under the image, the column's width beside a card); else
-   * its own boxes (a text link, also one with an icon in its line).
+   * its own boxes (a text link, also one with an icon in its line). `styleOf`: an element's
+   * computed style.
    */
-  function linkRects(a) {
+  function linkRects(a, styleOf) {
     const seen = (r) => r.right - r.left > 0.5 && r.bottom - r.top > 0.5;
     if (a.localName === 'area') return areaRects(a).filter(seen);
     const own = [...a.getClientRects()].filter(seen);
-    const parts = a.firstElementChild && getComputedStyle(a).display === 'inline' ? wholeParts(a, own) : null;
+    const parts = a.firstElementChild && styleOf(a).display === 'inline' ? wholeParts(a, own, styleOf) : null;
     return parts?.filter(seen) ?? own;
   }
 
@@ -62,7 +63,7 @@
    * inline-block) that does not fit in its own boxes `own`: those elements' boxes and its text's,
    * in document order. null when it holds none, or too many nodes to look at all.
    */
-  function wholeParts(a, own) {
+  function wholeParts(a, own, styleOf) {
     const doc = a.ownerDocument;
     const walker = doc.createTreeWalker(a, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     const range = doc.createRange();
@@ -87,7 +88,7 @@
         n = walker.nextNode();
         continue;
       }
-      const display = getComputedStyle(n).display;
+      const display = styleOf(n).display;
       if (display === 'none') {
         n = skip();
       } else if (n.matches(REPLACED) || (display !== 'inline' && display !== 'contents')) {

@@ -253,7 +253,7 @@
         if (c.sx === sx && c.sy === sy) return c.rects;
         return c.rects.map((r) => box(r.left + c.sx - sx, r.top + c.sy - sy, r.right - r.left, r.bottom - r.top));
       }
-      const rects = linkRects(e.anchor);
+      const rects = linkRects(e.anchor, styleOf);
       e.boxCache = { rects, sx, sy, inner, epoch, polls };
       return rects;
     }
